@@ -1,0 +1,92 @@
+package dev.parley.tenant;
+
+import java.io.Serializable;
+import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One tenant as the pipeline serves it: the defaults merged with the tenant's own overrides and validated
+ * against {@code tenant-config.schema.json}. Secrets are held as references only ({@link SecretRef}); the
+ * values are fetched by {@link SecretResolver} on the worker that needs them.
+ */
+public record TenantConfig(
+    String id,
+    String displayName,
+    boolean enabled,
+    List<String> sources,
+    Transcription transcription,
+    Quota quota,
+    @Nullable Spanner spanner,
+    Crm crm)
+    implements Serializable {
+
+  public TenantConfig {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+  }
+
+  /** How this tenant's calls are transcribed. */
+  public record Transcription(
+      String engine,
+      String model,
+      String prompt,
+      @Nullable List<String> languageHints,
+      long maxInlineBytes,
+      long maxAudioSeconds,
+      @Nullable Gemini gemini)
+      implements Serializable {
+
+    public Transcription {
+      languageHints = languageHints == null ? List.of() : List.copyOf(languageHints);
+    }
+  }
+
+  /** The Gemini backend: the Gemini API with an API key, or Vertex AI with Application Default Credentials. */
+  public record Gemini(
+      String backend, @Nullable SecretRef apiKey, @Nullable String project, @Nullable String location)
+      implements Serializable {
+    public static final String GEMINI_API = "gemini-api";
+    public static final String VERTEX_AI = "vertex-ai";
+
+    public boolean isVertex() {
+      return VERTEX_AI.equals(backend);
+    }
+  }
+
+  /** Admission limits for the model calls made on this tenant's behalf. */
+  public record Quota(
+      int requestsPerMinute,
+      int burst,
+      @Nullable Long audioSecondsPerMinute,
+      @Nullable Long audioMinutesPerDay,
+      @Nullable Integer callsInFlight,
+      double weight,
+      String overDailyCap)
+      implements Serializable {}
+
+  /** Where this tenant's rows go; absent means the pipeline's shared database. */
+  public record Spanner(String project, String instance, String database) implements Serializable {}
+
+  /** The tenant's CRM and its settings; {@code kind} is none, hubspot, salesforce or webhook. */
+  public record Crm(
+      String kind,
+      @Nullable HubSpot hubspot,
+      @Nullable Salesforce salesforce,
+      @Nullable Webhook webhook)
+      implements Serializable {}
+
+  public record HubSpot(SecretRef accessToken, @Nullable String tier, @Nullable String baseUrl)
+      implements Serializable {}
+
+  public record Salesforce(
+      String instanceUrl,
+      @Nullable String apiVersion,
+      String auth,
+      String clientId,
+      @Nullable SecretRef clientSecret,
+      @Nullable String username,
+      @Nullable SecretRef privateKey,
+      String externalIdField)
+      implements Serializable {}
+
+  public record Webhook(String url, SecretRef signingSecret) implements Serializable {}
+}

@@ -1,0 +1,183 @@
+package dev.parley.tenant;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class TenantConfigLoaderTest {
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final String DEFAULTS = """
+      defaults:
+        enabled: true
+        transcription:
+          engine: gemini
+          model: gemini-2.5-flash
+          prompt: Transcribe.
+          maxInlineBytes: 1000
+          maxAudioSeconds: 3600
+          gemini:
+            backend: gemini-api
+            apiKey: env://GEMINI_KEY
+        quota: {requestsPerMinute: 10, burst: 2, weight: 1, overDailyCap: defer}
+        crm: {kind: none}
+      """;
+
+  static String examplesDir() {
+    // Tests run from the module folder; the examples are part of the module.
+    return new File("examples").getAbsolutePath();
+  }
+
+  @Test
+  public void loadsTheExamplesWithDefaultsMergedIntoEachTenant() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.load(List.of(examplesDir()));
+
+    assertEquals(
+        List.of("acme-sales", "globex-support", "initech"),
+        registry.tenants().stream().map(TenantConfig::id).collect(Collectors.toList()));
+    TenantConfig acme = registry.find("acme-sales").orElseThrow();
+    assertEquals("gemini-2.5-flash", acme.transcription().model()); // from defaults
+    assertEquals(List.of("en-US", "es-US"), acme.transcription().languageHints()); // list replaced
+    assertEquals(120, acme.quota().requestsPerMinute()); // overridden
+    assertEquals(Long.valueOf(20000), acme.quota().audioMinutesPerDay()); // merged from defaults
+    assertEquals("sm://projects/parley-prod/secrets/acme-sales-gemini-key", acme.transcription().gemini().apiKey().uri());
+    assertEquals("hubspot", acme.crm().kind());
+
+    TenantConfig globex = registry.find("globex-support").orElseThrow();
+    assertTrue(globex.transcription().gemini().isVertex());
+    assertEquals("europe-west4", globex.transcription().gemini().location());
+    assertEquals("globex-eu", globex.spanner().instance());
+    assertEquals("dead-letter", globex.quota().overDailyCap());
+    assertEquals("Parley_Call_Id__c", globex.crm().salesforce().externalIdField());
+  }
+
+  @Test
+  public void reportsEveryProblemWithFileTenantAndField() {
+    String tenants = """
+        tenants:
+          acme:
+            displayName: Acme
+            quota: {requestsPerMinute: 0}
+            colour: blue
+          globex:
+            displayName: Globex
+            transcription:
+              gemini: {backend: vertex-ai}
+          "bad/id":
+            displayName: Bad
+        """;
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", DEFAULTS), new ConfigDocument("tenants.yaml", tenants))));
+
+    List<String> problems = e.problems().stream().map(ConfigProblem::toString).collect(Collectors.toList());
+    assertThat(problems, hasItem(containsString("tenants.yaml: tenant 'acme': /quota/requestsPerMinute: ")));
+    assertThat(problems, hasItem(containsString("tenants.yaml: tenant 'acme': /colour: property 'colour' is not defined")));
+    assertThat(problems, hasItem(containsString("tenants.yaml: tenant 'globex': /transcription/gemini: required property 'project'")));
+    assertThat(problems, hasItem(containsString("tenants.yaml: tenant 'globex': /transcription/gemini: required property 'location'")));
+    assertThat(problems, hasItem(containsString("tenants.yaml: /tenants/bad/id: tenant id has a character outside")));
+    assertThat(e.getMessage(), containsString("problems:"));
+  }
+
+  @Test
+  public void refusesASecretValueWithoutRepeatingIt() {
+    String leaked = "AIzaSyD-this-is-a-pasted-real-key-1234567";
+    String tenants = """
+        tenants:
+          acme:
+            displayName: Acme
+            transcription:
+              gemini: {apiKey: "%s"}
+        """.formatted(leaked);
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", DEFAULTS), new ConfigDocument("acme.yaml", tenants))));
+
+    assertThat(e.getMessage(), containsString("tenant 'acme': /transcription/gemini/apiKey"));
+    assertThat(e.getMessage(), not(containsString(leaked)));
+  }
+
+  @Test
+  public void requiresBackendSettingsAfterMerging() {
+    String noKey = DEFAULTS.replaceAll("\\s*apiKey: env://GEMINI_KEY", "");
+    String tenants = "tenants:\n  acme:\n    displayName: Acme\n";
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", noKey), new ConfigDocument("acme.yaml", tenants))));
+    assertThat(e.getMessage(), containsString("tenant 'acme': /transcription/gemini: required property 'apiKey'"));
+  }
+
+  @Test
+  public void refusesOverlappingSources() {
+    String tenants = """
+        tenants:
+          acme: {displayName: Acme, sources: ["gs://shared-bucket/calls"]}
+          globex: {displayName: Globex, sources: ["gs://shared-bucket/calls/globex/"]}
+          initech: {displayName: Initech, sources: ["gs://shared-bucket/calls2/"]}
+        """;
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    assertEquals(1, e.problems().size());
+    assertThat(e.getMessage(), containsString("tenant 'globex': /sources: source gs://shared-bucket/calls/globex/ overlaps"));
+  }
+
+  @Test
+  public void reportsYamlSyntaxErrorsWithTheirLine() {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("broken.yaml", "tenants:\n  acme: {displayName: [unclosed\n"))));
+    assertThat(e.getMessage(), containsString("broken.yaml: not valid YAML at line"));
+  }
+
+  @Test
+  public void refusesDuplicateTenantsInOneFile() {
+    String tenants = "tenants:\n  acme: {displayName: A}\n  acme: {displayName: B}\n";
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    assertThat(e.getMessage(), containsString("Duplicate field 'acme'"));
+  }
+
+  @Test
+  public void laterLocationsOverrideEarlierOnes() throws Exception {
+    Path base = tmp.newFolder("base").toPath();
+    Files.writeString(base.resolve("defaults.yaml"), DEFAULTS);
+    Files.writeString(base.resolve("acme.yaml"), "tenants:\n  acme: {displayName: Acme}\n");
+    Path overlay = tmp.newFile("local.yaml").toPath();
+    Files.writeString(overlay, "tenants:\n  acme:\n    transcription: {gemini: {apiKey: file:///tmp/acme.key}}\n");
+
+    TenantConfig acme =
+        TenantConfigLoader.load(List.of(base.toString(), overlay.toString())).find("acme").orElseThrow();
+
+    assertEquals("file:///tmp/acme.key", acme.transcription().gemini().apiKey().uri());
+    assertEquals("Acme", acme.displayName());
+    assertEquals("gemini-2.5-flash", acme.transcription().model());
+  }
+
+  @Test
+  public void reportsAnEmptyLocation() throws Exception {
+    Path empty = tmp.newFolder("empty").toPath();
+    TenantConfigException e =
+        assertThrows(TenantConfigException.class, () -> TenantConfigLoader.load(List.of(empty.toString())));
+    assertThat(e.getMessage(), containsString("no *.yaml or *.yml file found"));
+  }
+
+  @Test
+  public void findsTheOwnerOfASourceOnFolderBoundaries() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.load(List.of(examplesDir()));
+    assertEquals("globex-support",
+        registry.ownerOfSource("gs://globex-voicemail/2026/11/vm-1.wav").orElseThrow().id());
+    assertFalse(registry.ownerOfSource("gs://acme-call-recordings/parley2/x.wav").isPresent());
+    assertTrue(TenantRegistry.isUnderSources(registry.find("acme-sales").orElseThrow(),
+        "gs://acme-call-recordings/parley/a/b.wav"));
+  }
+}
