@@ -1,0 +1,430 @@
+package dev.parley.emulator.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioSystem;
+
+/**
+ * A local stand-in for Gemini that speaks its wire protocol on both backends: {@code generateContent} and
+ * {@code countTokens} on the Gemini API paths ({@code /v1beta/models/{m}:...}, {@code x-goog-api-key}) and the
+ * Vertex AI paths ({@code /v1beta1/projects/{p}/locations/{l}/publishers/google/models/{m}:...}, bearer token).
+ *
+ * <p>It answers with a transcript that is a deterministic function of the audio bytes ({@link EmulatedTranscript}),
+ * bills 32 tokens per second of audio, enforces per-key requests- and tokens-per-minute limits with the real
+ * 429 {@code RESOURCE_EXHAUSTED} body (QuotaFailure and RetryInfo details, no Retry-After header), injects
+ * latency and faults on request, and records every request.
+ *
+ * <p>Responses are delayed on a scheduler, not on the connection's thread, so thousands of calls can be in
+ * flight at once.
+ */
+public final class GeminiEmulator implements AutoCloseable {
+  static final int AUDIO_TOKENS_PER_SECOND = 32;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern GEMINI_PATH =
+      Pattern.compile("^/(v1beta|v1|v1alpha)/models/([^/:]+):(generateContent|countTokens)$");
+  private static final Pattern VERTEX_PATH = Pattern.compile(
+      "^/(v1beta1|v1)/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):(generateContent|countTokens)$");
+
+  private final HttpServer server;
+  private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("gemini-emulator-http"));
+  private final ScheduledExecutorService responder =
+      Executors.newScheduledThreadPool(2, daemon("gemini-emulator-respond"));
+  private final Map<String, String> transcripts = new ConcurrentHashMap<>();
+  private final List<RecordedRequest> requests = new ArrayList<>();
+  private final Map<String, Deque<long[]>> windows = new ConcurrentHashMap<>();
+  private volatile GeminiEmulatorSettings settings;
+  private Random random;
+
+  private GeminiEmulator(int port, GeminiEmulatorSettings settings) throws IOException {
+    this.settings = settings;
+    this.random = new Random(settings.seed());
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+    server.createContext("/", this::handle);
+    server.setExecutor(handlers);
+    server.start();
+  }
+
+  /** Starts on {@code port} (0 for any free port). */
+  public static GeminiEmulator start(int port, GeminiEmulatorSettings settings) throws IOException {
+    return new GeminiEmulator(port, settings);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public synchronized void settings(GeminiEmulatorSettings settings) {
+    this.settings = settings;
+    this.random = new Random(settings.seed());
+  }
+
+  public GeminiEmulatorSettings settings() {
+    return settings;
+  }
+
+  /** Makes the emulator answer {@code text} for audio whose SHA-256 is {@code sha256} (lower-case hex). */
+  public void registerTranscript(String sha256, String text) {
+    transcripts.put(sha256, text);
+  }
+
+  public List<RecordedRequest> requests() {
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  public void clearRequests() {
+    synchronized (requests) {
+      requests.clear();
+    }
+    windows.clear();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    responder.shutdownNow();
+    handlers.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try {
+      String path = exchange.getRequestURI().getPath();
+      if (path.startsWith("/emulator/")) {
+        control(exchange, path);
+        return;
+      }
+      Matcher gemini = GEMINI_PATH.matcher(path);
+      Matcher vertex = VERTEX_PATH.matcher(path);
+      if (!"POST".equals(exchange.getRequestMethod()) || !(gemini.matches() || vertex.matches())) {
+        send(exchange, 404, error(404, "Method not found.", "NOT_FOUND"));
+        return;
+      }
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      Call call = gemini.matches()
+          ? new Call("gemini-api", gemini.group(2), gemini.group(3), apiKey(exchange))
+          : new Call("vertex-ai", vertex.group(4), vertex.group(5), vertexKey(exchange, vertex.group(2)));
+      generate(exchange, call, JSON.readTree(body));
+    } catch (IOException | RuntimeException e) {
+      send(exchange, 400, error(400, "Invalid JSON payload received. " + e.getClass().getSimpleName(),
+          "INVALID_ARGUMENT"));
+    }
+  }
+
+  private record Call(String backend, String model, String method, String key) {}
+
+  private record Audio(List<String> digests, long bytes, double seconds) {}
+
+  private void generate(HttpExchange exchange, Call call, JsonNode request) throws IOException {
+    if (call.key() == null) {
+      boolean vertex = call.backend().equals("vertex-ai");
+      record(call, new Audio(List.of(), 0, 0), vertex ? 401 : 403);
+      send(exchange, vertex ? 401 : 403, vertex
+          ? error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
+          : error(403, "Method doesn't allow unregistered callers. Please use API Key.", "PERMISSION_DENIED"));
+      return;
+    }
+    Audio audio = audioOf(request);
+    long promptTokens = (long) Math.ceil(audio.seconds() * AUDIO_TOKENS_PER_SECOND) + textTokens(request);
+
+    if (call.method().equals("countTokens")) {
+      record(call, audio, 200);
+      send(exchange, 200, JSON.createObjectNode().put("totalTokens", promptTokens).toString());
+      return;
+    }
+    GeminiEmulatorSettings s = settings;
+    String limited = admit(call.key(), promptTokens, s);
+    if (limited != null) {
+      record(call, audio, 429);
+      send(exchange, 429, limited);
+      return;
+    }
+    double draw;
+    synchronized (this) {
+      draw = random.nextDouble();
+    }
+    long latency = s.fixedLatencyMillis() + Math.round(s.latencyMillisPerAudioSecond() * audio.seconds());
+    if (draw < s.rate500()) {
+      record(call, audio, 500);
+      later(latency, () -> send(exchange, 500, error(500,
+          "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+          "INTERNAL")));
+    } else if (draw < s.rate500() + s.rate503()) {
+      record(call, audio, 503);
+      later(latency, () -> send(exchange, 503,
+          error(503, "The model is overloaded. Please try again later.", "UNAVAILABLE")));
+    } else if (draw < s.rate500() + s.rate503() + s.rateTimeout()) {
+      record(call, audio, 504);
+      // Hang past any sensible client timeout, then drop the connection without an answer.
+      later(s.timeoutHangMillis(), exchange::close);
+    } else {
+      boolean malformed = draw < s.rate500() + s.rate503() + s.rateTimeout() + s.rateMalformed();
+      String answer = answer(call, request, audio, promptTokens, malformed);
+      record(call, audio, 200);
+      later(latency, () -> send(exchange, 200, answer));
+    }
+  }
+
+  private String answer(Call call, JsonNode request, Audio audio, long promptTokens, boolean malformed) {
+    String sha = audio.digests().isEmpty() ? sha256(new byte[0]) : audio.digests().get(0);
+    EmulatedTranscript transcript = new EmulatedTranscript(sha, audio.seconds(), transcripts.get(sha));
+    JsonNode generationConfig = request.path("generationConfig");
+    JsonNode schema = generationConfig.has("responseSchema")
+        ? generationConfig.get("responseSchema") : generationConfig.path("responseJsonSchema");
+    String text = schema.isMissingNode() || schema.isNull()
+        ? transcript.plainText()
+        : transcript.shapedAs(schema, languageOf(request)).toString();
+    if (malformed) {
+      text = text.substring(0, text.length() / 2); // Cut mid-value: not parseable JSON.
+    }
+    ObjectNode response = JSON.createObjectNode();
+    ObjectNode candidate = response.putArray("candidates").addObject();
+    candidate.putObject("content").put("role", "model").putArray("parts").addObject().put("text", text);
+    candidate.put("finishReason", "STOP").put("index", 0);
+    long outputTokens = Math.max(1, text.length() / 4);
+    ObjectNode usage = response.putObject("usageMetadata")
+        .put("promptTokenCount", promptTokens)
+        .put("candidatesTokenCount", outputTokens)
+        .put("totalTokenCount", promptTokens + outputTokens);
+    ArrayNode details = usage.putArray("promptTokensDetails");
+    details.addObject().put("modality", "AUDIO").put("tokenCount", (long) Math.ceil(audio.seconds() * AUDIO_TOKENS_PER_SECOND));
+    details.addObject().put("modality", "TEXT").put("tokenCount", promptTokens - (long) Math.ceil(audio.seconds() * AUDIO_TOKENS_PER_SECOND));
+    response.put("modelVersion", call.model());
+    response.put("responseId", sha.substring(0, 16));
+    return response.toString();
+  }
+
+  /** Null when admitted (and counted); otherwise the 429 body naming the exhausted per-minute quota. */
+  private String admit(String key, long tokens, GeminiEmulatorSettings s) {
+    if (s.requestsPerMinute() <= 0 && s.tokensPerMinute() <= 0) {
+      return null;
+    }
+    Deque<long[]> window = windows.computeIfAbsent(key, k -> new ArrayDeque<>());
+    synchronized (window) {
+      long now = System.currentTimeMillis();
+      while (!window.isEmpty() && window.peekFirst()[0] <= now - 60_000) {
+        window.pollFirst();
+      }
+      long used = window.stream().mapToLong(e -> e[1]).sum();
+      String quotaId = null;
+      String metric = null;
+      long value = 0;
+      long waitMillis = 0;
+      if (s.requestsPerMinute() > 0 && window.size() >= s.requestsPerMinute()) {
+        quotaId = "GenerateRequestsPerMinutePerProjectPerModel";
+        metric = "generativelanguage.googleapis.com/generate_content_requests";
+        value = s.requestsPerMinute();
+        waitMillis = window.peekFirst()[0] + 60_000 - now;
+      } else if (s.tokensPerMinute() > 0 && used + tokens > s.tokensPerMinute()) {
+        quotaId = "GenerateContentPaidTierInputTokensPerModelPerMinute";
+        metric = "generativelanguage.googleapis.com/generate_content_paid_tier_input_token_count";
+        value = s.tokensPerMinute();
+        long freed = 0;
+        for (long[] entry : window) {
+          freed += entry[1];
+          waitMillis = entry[0] + 60_000 - now;
+          if (used - freed + tokens <= s.tokensPerMinute()) {
+            break;
+          }
+        }
+      }
+      if (quotaId == null) {
+        window.addLast(new long[] {now, tokens});
+        return null;
+      }
+      return quotaExceeded(quotaId, metric, value, Math.max(1, waitMillis));
+    }
+  }
+
+  static String quotaExceeded(String quotaId, String metric, long value, long waitMillis) {
+    double seconds = waitMillis / 1000.0;
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode err = root.putObject("error");
+    err.put("code", 429);
+    err.put("message", String.format(java.util.Locale.ROOT,
+        "You exceeded your current quota, please check your plan and billing details. "
+            + "* Quota exceeded for metric: %s, limit: %d. Please retry in %.2fs.", metric, value, seconds));
+    err.put("status", "RESOURCE_EXHAUSTED");
+    ArrayNode details = err.putArray("details");
+    ObjectNode failure = details.addObject();
+    failure.put("@type", "type.googleapis.com/google.rpc.QuotaFailure");
+    failure.putArray("violations").addObject()
+        .put("quotaMetric", metric).put("quotaId", quotaId).put("quotaValue", Long.toString(value));
+    details.addObject()
+        .put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+        .put("retryDelay", (long) Math.ceil(seconds) + "s");
+    return root.toString();
+  }
+
+  private Audio audioOf(JsonNode request) {
+    List<String> digests = new ArrayList<>();
+    long bytes = 0;
+    double seconds = 0;
+    for (JsonNode content : request.path("contents")) {
+      for (JsonNode part : content.path("parts")) {
+        JsonNode inline = part.path("inlineData");
+        if (inline.isObject() && inline.path("mimeType").asText().startsWith("audio/")) {
+          byte[] data = Base64.getDecoder().decode(inline.path("data").asText());
+          digests.add(sha256(data));
+          bytes += data.length;
+          seconds += durationSeconds(data);
+        }
+      }
+    }
+    return new Audio(digests, bytes, seconds);
+  }
+
+  /** The emulator's own reading of the audio (the JDK's decoder), independent of Parley's probe. */
+  static double durationSeconds(byte[] audio) {
+    try {
+      AudioFileFormat format = AudioSystem.getAudioFileFormat(new ByteArrayInputStream(audio));
+      if (format.getFrameLength() > 0 && format.getFormat().getFrameRate() > 0) {
+        return format.getFrameLength() / (double) format.getFormat().getFrameRate();
+      }
+    } catch (Exception e) {
+      // Not a format the JDK reads: fall back to Gemini's own 16 kbps view of audio.
+    }
+    return audio.length / 2000.0;
+  }
+
+  private static long textTokens(JsonNode request) {
+    long chars = 0;
+    for (JsonNode content : request.path("contents")) {
+      for (JsonNode part : content.path("parts")) {
+        chars += part.path("text").asText("").length();
+      }
+    }
+    for (JsonNode part : request.path("systemInstruction").path("parts")) {
+      chars += part.path("text").asText("").length();
+    }
+    return (chars + 3) / 4;
+  }
+
+  private static String languageOf(JsonNode request) {
+    Matcher m = Pattern.compile("\\b([a-z]{2}-[A-Z]{2})\\b").matcher(request.toString());
+    return m.find() ? m.group(1) : "en-US";
+  }
+
+  private static String apiKey(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("x-goog-api-key");
+    if (header != null && !header.isBlank()) {
+      return header;
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("key=")) {
+          return URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String vertexKey(HttpExchange exchange, String project) {
+    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+    return auth != null && auth.startsWith("Bearer ") && auth.length() > 7 ? "vertex:" + project : null;
+  }
+
+  private void record(Call call, Audio audio, int status) {
+    synchronized (requests) {
+      requests.add(new RecordedRequest(Instant.now(), call.backend(), call.method(), call.key() == null ? "" : call.key(),
+          call.model(), audio.digests(), audio.bytes(), audio.seconds(), status));
+    }
+  }
+
+  private void control(HttpExchange exchange, String path) throws IOException {
+    switch (path) {
+      case "/emulator/healthz" -> send(exchange, 200, "{\"ok\":true}");
+      case "/emulator/requests" -> send(exchange, 200, JSON.findAndRegisterModules().writeValueAsString(requests()));
+      case "/emulator/transcripts" -> {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        body.fields().forEachRemaining(e -> registerTranscript(e.getKey(), e.getValue().asText()));
+        send(exchange, 200, "{}");
+      }
+      default -> send(exchange, 404, error(404, "unknown emulator control path", "NOT_FOUND"));
+    }
+  }
+
+  private void later(long delayMillis, Runnable action) {
+    if (delayMillis <= 0) {
+      action.run();
+    } else {
+      responder.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static String error(int code, String message, String status) {
+    ObjectNode root = JSON.createObjectNode();
+    root.putObject("error").put("code", code).put("message", message).put("status", status);
+    return root.toString();
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) {
+    try {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    } catch (IOException e) {
+      exchange.close(); // The client went away (its timeout fired): nothing to answer.
+    }
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,42 @@
+package dev.parley.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+
+/** Options every Parley job takes, streaming or batch. */
+public interface ParleyOptions extends PipelineOptions {
+  @Description("Tenant config: a YAML file or a folder of *.yaml files, local or gs://. Several locations, "
+      + "comma-separated, are layered in order (later ones override earlier ones field by field). "
+      + "Example: gs://parley-config/tenants,gs://parley-config/overrides/prod.yaml")
+  @Validation.Required
+  String getTenantConfig();
+
+  void setTenantConfig(String value);
+
+  @Description("How often, in seconds, a running job re-reads the tenant config; a change of limits or a new "
+      + "tenant takes effect within this period, without a restart.")
+  @Default.Integer(10)
+  int getTenantConfigReloadSeconds();
+
+  void setTenantConfigReloadSeconds(int value);
+
+  @Description("Folder of the local store: JSON Lines tables calls*, segments* and dead_letters* are written "
+      + "here (local or gs://). Example: /tmp/parley-out")
+  String getOutputDir();
+
+  void setOutputDir(String value);
+
+  @Description("Send every Gemini call to this base URL instead of Google's endpoints (an emulator or a "
+      + "proxy). Vertex AI calls then carry a placeholder token instead of Application Default Credentials. "
+      + "Example: http://127.0.0.1:8089")
+  String getGeminiEndpoint();
+
+  void setGeminiEndpoint(String value);
+
+  @Description("Names this run's output files (calls-<runId>-*.jsonl ...). Defaults to the launch time in UTC.")
+  String getRunId();
+
+  void setRunId(String value);
+}

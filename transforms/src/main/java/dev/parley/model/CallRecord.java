@@ -1,0 +1,85 @@
+package dev.parley.model;
+
+import com.google.auto.value.AutoValue;
+import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * A transcribed call: what every sink (the local store, Spanner, the tenant's CRM) writes. Keyed by
+ * {@code (tenantId, callId)}; every sink writes it idempotently on that key.
+ */
+@DefaultSchema(AutoValueSchema.class)
+@AutoValue
+public abstract class CallRecord {
+  public static final String STATUS_TRANSCRIBED = "TRANSCRIBED";
+
+  public abstract String getTenantId();
+
+  public abstract String getCallId();
+
+  public abstract String getSourceUri();
+
+  public abstract @Nullable Long getObjectGeneration();
+
+  public abstract @Nullable CallMetadata getMetadata();
+
+  public abstract AudioInfo getAudio();
+
+  /** SHA-256 of the audio bytes the engine received, when the worker read them (inline and upload paths). */
+  public abstract @Nullable String getAudioSha256();
+
+  public abstract Transcript getTranscript();
+
+  /** Transcription engine: gemini or speech-to-text. */
+  public abstract String getEngine();
+
+  public abstract String getStatus();
+
+  /** Estimated cost of the model call in US dollars, from the configured price table. */
+  public abstract @Nullable Double getEstimatedCostUsd();
+
+  /** When the recording arrived. */
+  public abstract Instant getArrivedAt();
+
+  /** When Parley finished transcribing it. */
+  public abstract Instant getProcessedAt();
+
+  public static Builder builder() {
+    return new AutoValue_CallRecord.Builder();
+  }
+
+  public abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setTenantId(String value);
+
+    public abstract Builder setCallId(String value);
+
+    public abstract Builder setSourceUri(String value);
+
+    public abstract Builder setObjectGeneration(@Nullable Long value);
+
+    public abstract Builder setMetadata(@Nullable CallMetadata value);
+
+    public abstract Builder setAudio(AudioInfo value);
+
+    public abstract Builder setAudioSha256(@Nullable String value);
+
+    public abstract Builder setTranscript(Transcript value);
+
+    public abstract Builder setEngine(String value);
+
+    public abstract Builder setStatus(String value);
+
+    public abstract Builder setEstimatedCostUsd(@Nullable Double value);
+
+    public abstract Builder setArrivedAt(Instant value);
+
+    public abstract Builder setProcessedAt(Instant value);
+
+    public abstract CallRecord build();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.parley.transforms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.model.AudioArrival;
+import dev.parley.model.DeadLetter;
+import dev.parley.model.ErrorCode;
+import dev.parley.transforms.deadletter.DeadLetters;
+import dev.parley.transforms.metrics.StageMetrics;
+import java.util.Optional;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Instant;
+
+/**
+ * The first shared stage: turns what a front door delivers into {@link AudioArrival}s. Names that are not
+ * finished recordings (temporary uploads, dotfiles, sidecars) are skipped and counted; names that are unsafe
+ * or outside the tenant layout become dead letters.
+ */
+public final class ParseArrival {
+  static final String STAGE = "ParseArrival";
+  static final TupleTag<AudioArrival> ARRIVALS = new TupleTag<>("arrivals") {};
+
+  private ParseArrival() {}
+
+  /** Arrivals from matched files of a drop folder laid out as {@code {root}/{tenantId}/...}. */
+  public static FromFiles fromFiles(DropFolderLayout layout) {
+    return new FromFiles(layout);
+  }
+
+  /** See {@link #fromFiles}. */
+  public static final class FromFiles
+      extends PTransform<PCollection<MatchResult.Metadata>, WithFailures.Result<PCollection<AudioArrival>, DeadLetter>> {
+    private final DropFolderLayout layout;
+
+    private FromFiles(DropFolderLayout layout) {
+      this.layout = layout;
+    }
+
+    @Override
+    public WithFailures.Result<PCollection<AudioArrival>, DeadLetter> expand(PCollection<MatchResult.Metadata> files) {
+      PCollectionTuple out = files.apply("ParseFile",
+          ParDo.of(new ParseFileFn(layout)).withOutputTags(ARRIVALS, TupleTagList.of(DeadLetters.TAG)));
+      return WithFailures.Result.of(out, ARRIVALS, DeadLetters.TAG);
+    }
+  }
+
+  static final class ParseFileFn extends DoFn<MatchResult.Metadata, AudioArrival> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DropFolderLayout layout;
+    private final StageMetrics metrics = new StageMetrics(STAGE);
+
+    ParseFileFn(DropFolderLayout layout) {
+      this.layout = layout;
+    }
+
+    @ProcessElement
+    public void process(@Element MatchResult.Metadata file, MultiOutputReceiver out) {
+      String uri = file.resourceId().toString();
+      if (ObjectNames.isSkipped(uri)) {
+        metrics.inc("skipped_names");
+        return;
+      }
+      Optional<String> problem = ObjectNames.problem(uri);
+      if (problem.isPresent()) {
+        fail(out, file, ErrorCode.PATH_INVALID, problem.get());
+        return;
+      }
+      Optional<String> tenant = layout.tenantOf(uri);
+      if (tenant.isEmpty()) {
+        fail(out, file, ErrorCode.PATH_OUTSIDE_TENANT_LAYOUT,
+            "recording is not inside a tenant folder: expected " + layout.root() + "{tenantId}/...");
+        return;
+      }
+      metrics.incTenant("arrivals", tenant.get(), 1);
+      out.get(ARRIVALS).output(AudioArrival.builder()
+          .setCallId(CallIds.forObject(uri, file.lastModifiedMillis()))
+          .setTenantId(tenant.get())
+          .setSourceUri(uri)
+          .setObjectGeneration(file.lastModifiedMillis() == 0 ? null : file.lastModifiedMillis())
+          .setSizeBytes(file.sizeBytes())
+          .setEventTime(file.lastModifiedMillis() == 0 ? Instant.now() : Instant.ofEpochMilli(file.lastModifiedMillis()))
+          .build());
+    }
+
+    private void fail(MultiOutputReceiver out, MatchResult.Metadata file, ErrorCode code, String message) {
+      metrics.inc("dead_letters");
+      ObjectNode payload = JSON.createObjectNode()
+          .put("resourceId", file.resourceId().toString())
+          .put("sizeBytes", file.sizeBytes())
+          .put("lastModifiedMillis", file.lastModifiedMillis());
+      out.get(DeadLetters.TAG).output(DeadLetter.builder()
+          .setStage(STAGE)
+          .setErrorCode(code.name())
+          .setMessage(message)
+          .setSourceUri(file.resourceId().toString())
+          .setFailedAt(Instant.now())
+          .setPayloadType("FileMetadata")
+          .setPayload(payload.toString())
+          .build());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.transforms;
+
+import com.google.auto.value.AutoValue;
+import dev.parley.model.AudioArrival;
+import dev.parley.model.CallRecord;
+import dev.parley.model.DeadLetter;
+import dev.parley.model.ProbedAudio;
+import dev.parley.tenant.TenantConfigSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
+ * ResolveTenant, Dedupe, ProbeAudio, then Transcribe (admission inside). Every stage's failures are merged
+ * into one dead-letter output.
+ */
+@AutoValue
+public abstract class ProcessCalls
+    extends PTransform<PCollection<AudioArrival>, WithFailures.Result<PCollection<CallRecord>, DeadLetter>> {
+
+  abstract TenantConfigSpec tenants();
+
+  abstract @Nullable DropFolderLayout dropFolder();
+
+  abstract Transcribe transcribe();
+
+  public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe) {
+    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<CallRecord>, DeadLetter> expand(PCollection<AudioArrival> arrivals) {
+    List<PCollection<DeadLetter>> failures = new ArrayList<>();
+    PCollection<AudioArrival> resolved = arrivals
+        .apply(ResolveTenant.STAGE, ResolveTenant.using(tenants(), dropFolder()))
+        .failuresTo(failures);
+    PCollection<AudioArrival> unique = resolved.apply(Dedupe.STAGE, Dedupe.byCallId());
+    PCollection<ProbedAudio> probed = unique
+        .apply(ProbeAudio.STAGE, ProbeAudio.using(tenants()))
+        .failuresTo(failures);
+    PCollection<CallRecord> records = probed
+        .apply(Transcribe.STAGE, transcribe())
+        .failuresTo(failures);
+    PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("MergeDeadLetters", Flatten.pCollections());
+    return WithFailures.Result.of(records, deadLetters);
+  }
+}
