@@ -76,6 +76,7 @@ public class EndToEndTest {
         assertThat("transcript came from this call's own audio", text, containsString("sha256:" + digest));
       }
       assertTrue(call.get("InputTokens").asLong() >= 32L * call.get("DurationMillis").asLong() / 1000);
+      assertTrue("the file's version is part of its identity", call.get("ObjectGeneration").asLong() > 0);
     }
 
     Map<String, String> codes = store.deadLetters().stream().collect(Collectors.toMap(

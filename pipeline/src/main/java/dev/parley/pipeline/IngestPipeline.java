@@ -24,6 +24,8 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
@@ -75,6 +77,8 @@ public final class IngestPipeline {
         ? GeminiEndpoint.googleDefault() : GeminiEndpoint.at(options.getGeminiEndpoint());
 
     Pipeline pipeline = Pipeline.create(options);
+    // The default Metadata coder drops lastModifiedMillis, which is the version of a local file (its call id).
+    pipeline.getCoderRegistry().registerCoderForClass(MatchResult.Metadata.class, MetadataCoderV2.of());
     List<PCollection<DeadLetter>> failures = new ArrayList<>();
     PCollection<AudioArrival> arrivals = pipeline
         .apply("MatchDropFolder", FileIO.match().filepattern(layout.root() + "**"))
