@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       GeminiTarget target = GeminiTarget.fromEnvironment();
       if (target == GeminiTarget.EMULATOR) {
-        emulator = GeminiEmulator.start(0, GeminiEmulatorSettings.defaults().withLatency(150, 2));
+        emulator = GeminiEmulator.start(0, GeminiEmulatorSettings.builder().latency(150, 2).build());
       }
       Map<String, Integer> dropped = prepareRecordings(drop, emulator);
       String tenantConfig = EXAMPLES + "," + writeOverlay(target, secrets);

@@ -30,6 +30,9 @@ public final class EmulatorCommand implements Runnable {
     @Option(names = "--tpm", defaultValue = "0", description = "Input tokens per minute per API key (0: unlimited).")
     long tpm;
 
+    @Option(names = "--rpd", defaultValue = "0", description = "Requests per day per API key (0: unlimited).")
+    int rpd;
+
     @Option(names = "--latency-ms", defaultValue = "0", description = "Fixed latency of each answer.")
     long latencyMs;
 
@@ -50,10 +53,12 @@ public final class EmulatorCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GeminiEmulatorSettings settings = GeminiEmulatorSettings.defaults()
-          .withLimits(rpm, tpm)
-          .withLatency(latencyMs, latencyPerSecond)
-          .withFaults(rate500, rate503, rateTimeout, rateMalformed);
+      GeminiEmulatorSettings settings = GeminiEmulatorSettings.builder()
+          .limits(rpm, tpm)
+          .requestsPerDay(rpd)
+          .latency(latencyMs, latencyPerSecond)
+          .faults(rate500, rate503, rateTimeout, rateMalformed)
+          .build();
       try (GeminiEmulator emulator = GeminiEmulator.start(port, settings)) {
         System.out.println("Gemini emulator listening on " + emulator.baseUrl() + " (Ctrl-C to stop)");
         new CountDownLatch(1).await();

@@ -77,6 +77,9 @@ public abstract class Transcribe
 
   abstract Duration maxBackoff();
 
+  /** Per-request timeout before the audio's share (half a second per second of audio) is added. */
+  abstract Duration baseRequestTimeout();
+
   abstract Builder toBuilder();
 
   public static Transcribe using(TenantConfigSpec tenants, GeminiEndpoint endpoint) {
@@ -87,6 +90,7 @@ public abstract class Transcribe
         .maxInvalidAnswerAttempts(2)
         .initialBackoff(Duration.standardSeconds(2))
         .maxBackoff(Duration.standardMinutes(2))
+        .baseRequestTimeout(Duration.standardMinutes(1))
         .build();
   }
 
@@ -97,6 +101,11 @@ public abstract class Transcribe
   /** Backoff between attempts when the service named no delay. */
   public Transcribe withBackoff(Duration initial, Duration max) {
     return toBuilder().initialBackoff(initial).maxBackoff(max).build();
+  }
+
+  /** The time each model request may take: {@code base}, plus half a second per second of audio. */
+  public Transcribe withRequestTimeout(Duration base) {
+    return toBuilder().baseRequestTimeout(base).build();
   }
 
   @AutoValue.Builder
@@ -113,6 +122,8 @@ public abstract class Transcribe
 
     abstract Builder maxBackoff(Duration value);
 
+    abstract Builder baseRequestTimeout(Duration value);
+
     abstract Transcribe build();
   }
 
@@ -125,9 +136,12 @@ public abstract class Transcribe
     return WithFailures.Result.of(out, TRANSCRIBED, DeadLetters.TAG);
   }
 
-  /** Per-request timeout: a minute, plus half a second per second of audio, at most twenty minutes. */
-  static java.time.Duration timeoutFor(long audioMillis) {
-    long millis = 60_000 + audioMillis / 2;
+  /**
+   * Per-request timeout scaled to the audio: Gemini's processing time grows with the recording. At most twenty
+   * minutes, so a stuck request cannot hold a worker thread indefinitely.
+   */
+  java.time.Duration timeoutFor(long audioMillis) {
+    long millis = baseRequestTimeout().getMillis() + audioMillis / 2;
     return java.time.Duration.ofMillis(Math.min(millis, 20 * 60_000));
   }
 
@@ -187,7 +201,7 @@ public abstract class Transcribe
         return;
       }
       TranscriptionRequest request = new TranscriptionRequest(
-          tenant.get(), call, audio, timeoutFor(call.getAudio().getDurationMillis()));
+          tenant.get(), call, audio, spec.timeoutFor(call.getAudio().getDurationMillis()));
       BackOff backoff = FluentBackoff.DEFAULT
           .withInitialBackoff(spec.initialBackoff())
           .withMaxBackoff(spec.maxBackoff())

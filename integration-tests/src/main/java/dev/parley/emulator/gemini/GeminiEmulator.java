@@ -49,6 +49,7 @@ import javax.sound.sampled.AudioSystem;
  */
 public final class GeminiEmulator implements AutoCloseable {
   static final int AUDIO_TOKENS_PER_SECOND = 32;
+  private static final java.time.ZoneId PACIFIC = java.time.ZoneId.of("America/Los_Angeles");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern GEMINI_PATH =
       Pattern.compile("^/(v1beta|v1|v1alpha)/models/([^/:]+):(generateContent|countTokens)$");
@@ -62,6 +63,8 @@ public final class GeminiEmulator implements AutoCloseable {
   private final Map<String, String> transcripts = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final Map<String, Deque<long[]>> windows = new ConcurrentHashMap<>();
+  private final Map<String, long[]> days = new ConcurrentHashMap<>();
+  private final java.util.Queue<Fault> scripted = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile GeminiEmulatorSettings settings;
   private Random random;
 
@@ -101,17 +104,26 @@ public final class GeminiEmulator implements AutoCloseable {
     transcripts.put(sha256, text);
   }
 
+  /** The next generateContent requests get these answers, in order, before any limit or drawn fault applies. */
+  public void scriptFaults(Fault... faults) {
+    scripted.addAll(List.of(faults));
+  }
+
+
   public List<RecordedRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
     }
   }
 
-  public void clearRequests() {
+  /** Forgets recorded requests, limit counters and scripted faults; registered transcripts stay. */
+  public void reset() {
     synchronized (requests) {
       requests.clear();
     }
     windows.clear();
+    days.clear();
+    scripted.clear();
   }
 
   @Override
@@ -172,39 +184,86 @@ public final class GeminiEmulator implements AutoCloseable {
       return;
     }
     GeminiEmulatorSettings s = settings;
-    String limited = admit(call.key(), promptTokens, s);
-    if (limited != null) {
-      record(call, audio, 429);
-      send(exchange, 429, limited);
+    long latency = s.fixedLatencyMillis() + Math.round(s.latencyMillisPerAudioSecond() * audio.seconds());
+    Fault fault = scripted.poll();
+    if (fault == null) {
+      String limited = admit(call.key(), promptTokens, s);
+      if (limited != null) {
+        record(call, audio, 429);
+        send(exchange, 429, limited);
+        return;
+      }
+      fault = drawFault(s);
+    }
+    if (fault == null) {
+      String answer = answer(call, request, audio, promptTokens, null);
+      record(call, audio, 200);
+      later(latency, () -> send(exchange, 200, answer));
       return;
     }
+    respondWith(exchange, call, request, audio, promptTokens, fault, latency, s);
+  }
+
+  private Fault drawFault(GeminiEmulatorSettings s) {
     double draw;
     synchronized (this) {
       draw = random.nextDouble();
     }
-    long latency = s.fixedLatencyMillis() + Math.round(s.latencyMillisPerAudioSecond() * audio.seconds());
-    if (draw < s.rate500()) {
-      record(call, audio, 500);
-      later(latency, () -> send(exchange, 500, error(500,
-          "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
-          "INTERNAL")));
-    } else if (draw < s.rate500() + s.rate503()) {
-      record(call, audio, 503);
-      later(latency, () -> send(exchange, 503,
-          error(503, "The model is overloaded. Please try again later.", "UNAVAILABLE")));
-    } else if (draw < s.rate500() + s.rate503() + s.rateTimeout()) {
-      record(call, audio, 504);
-      // Hang past any sensible client timeout, then drop the connection without an answer.
-      later(s.timeoutHangMillis(), exchange::close);
-    } else {
-      boolean malformed = draw < s.rate500() + s.rate503() + s.rateTimeout() + s.rateMalformed();
-      String answer = answer(call, request, audio, promptTokens, malformed);
-      record(call, audio, 200);
-      later(latency, () -> send(exchange, 200, answer));
+    double[] rates = {s.rate500(), s.rate503(), s.rateTimeout(), s.rateMalformed()};
+    Fault.Kind[] kinds = {Fault.Kind.INTERNAL, Fault.Kind.UNAVAILABLE, Fault.Kind.TIMEOUT, Fault.Kind.MALFORMED};
+    double edge = 0;
+    for (int i = 0; i < rates.length; i++) {
+      edge += rates[i];
+      if (draw < edge) {
+        return Fault.of(kinds[i]);
+      }
+    }
+    return null;
+  }
+
+  private void respondWith(HttpExchange exchange, Call call, JsonNode request, Audio audio, long promptTokens,
+      Fault fault, long latency, GeminiEmulatorSettings s) {
+    switch (fault.kind()) {
+      case RATE_LIMITED -> {
+        record(call, audio, 429);
+        send(exchange, 429, quotaExceeded("GenerateRequestsPerMinutePerProjectPerModel",
+            "generativelanguage.googleapis.com/generate_content_requests", s.requestsPerMinute(), fault.retryDelayMillis()));
+      }
+      case DAILY_QUOTA -> {
+        record(call, audio, 429);
+        send(exchange, 429, quotaExceeded("GenerateRequestsPerDayPerProjectPerModel",
+            "generativelanguage.googleapis.com/generate_requests_per_model_per_day", s.requestsPerDay(), 3_600_000));
+      }
+      case BAD_REQUEST -> {
+        record(call, audio, 400);
+        send(exchange, 400, error(400, "Request contains an invalid argument.", "INVALID_ARGUMENT"));
+      }
+      case INTERNAL -> {
+        record(call, audio, 500);
+        later(latency, () -> send(exchange, 500, error(500,
+            "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+            "INTERNAL")));
+      }
+      case UNAVAILABLE -> {
+        record(call, audio, 503);
+        later(latency, () -> send(exchange, 503,
+            error(503, "The model is overloaded. Please try again later.", "UNAVAILABLE")));
+      }
+      case TIMEOUT -> {
+        record(call, audio, 504);
+        // Hang past any sensible client timeout, then drop the connection without an answer.
+        later(s.timeoutHangMillis(), exchange::close);
+      }
+      case MALFORMED, TRUNCATED -> {
+        String answer = answer(call, request, audio, promptTokens, fault.kind());
+        record(call, audio, 200);
+        later(latency, () -> send(exchange, 200, answer));
+      }
     }
   }
 
-  private String answer(Call call, JsonNode request, Audio audio, long promptTokens, boolean malformed) {
+  /** The transcript answer; {@code damage} MALFORMED or TRUNCATED cuts the JSON text in half. */
+  private String answer(Call call, JsonNode request, Audio audio, long promptTokens, Fault.Kind damage) {
     String sha = audio.digests().isEmpty() ? sha256(new byte[0]) : audio.digests().get(0);
     EmulatedTranscript transcript = new EmulatedTranscript(sha, audio.seconds(), transcripts.get(sha));
     JsonNode generationConfig = request.path("generationConfig");
@@ -213,13 +272,13 @@ public final class GeminiEmulator implements AutoCloseable {
     String text = schema.isMissingNode() || schema.isNull()
         ? transcript.plainText()
         : transcript.shapedAs(schema, languageOf(request)).toString();
-    if (malformed) {
+    if (damage != null) {
       text = text.substring(0, text.length() / 2); // Cut mid-value: not parseable JSON.
     }
     ObjectNode response = JSON.createObjectNode();
     ObjectNode candidate = response.putArray("candidates").addObject();
     candidate.putObject("content").put("role", "model").putArray("parts").addObject().put("text", text);
-    candidate.put("finishReason", "STOP").put("index", 0);
+    candidate.put("finishReason", damage == Fault.Kind.TRUNCATED ? "MAX_TOKENS" : "STOP").put("index", 0);
     long outputTokens = Math.max(1, text.length() / 4);
     ObjectNode usage = response.putObject("usageMetadata")
         .put("promptTokenCount", promptTokens)
@@ -235,6 +294,12 @@ public final class GeminiEmulator implements AutoCloseable {
 
   /** Null when admitted (and counted); otherwise the 429 body naming the exhausted per-minute quota. */
   private String admit(String key, long tokens, GeminiEmulatorSettings s) {
+    if (s.requestsPerDay() > 0) {
+      String daily = admitDaily(key, s.requestsPerDay());
+      if (daily != null) {
+        return daily;
+      }
+    }
     if (s.requestsPerMinute() <= 0 && s.tokensPerMinute() <= 0) {
       return null;
     }
@@ -272,6 +337,26 @@ public final class GeminiEmulator implements AutoCloseable {
         return null;
       }
       return quotaExceeded(quotaId, metric, value, Math.max(1, waitMillis));
+    }
+  }
+
+  /** Requests per day reset at midnight Pacific time, as Gemini's RPD does. */
+  private String admitDaily(String key, int limit) {
+    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(PACIFIC);
+    long day = now.toLocalDate().toEpochDay();
+    long[] counter = days.computeIfAbsent(key, k -> new long[2]);
+    synchronized (counter) {
+      if (counter[0] != day) {
+        counter[0] = day;
+        counter[1] = 0;
+      }
+      if (counter[1] >= limit) {
+        long untilReset = java.time.Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(PACIFIC)).toMillis();
+        return quotaExceeded("GenerateRequestsPerDayPerProjectPerModel",
+            "generativelanguage.googleapis.com/generate_requests_per_model_per_day", limit, untilReset);
+      }
+      counter[1]++;
+      return null;
     }
   }
 

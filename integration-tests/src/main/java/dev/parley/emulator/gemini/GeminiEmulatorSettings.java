@@ -1,13 +1,14 @@
 package dev.parley.emulator.gemini;
 
 /**
- * The emulator's knobs. Limits are per API key (Gemini API) or per project (Vertex AI), over a sliding minute,
- * as the real service counts them; zero means unlimited. Fault rates are probabilities per request, drawn from
- * a seeded generator so a run can be repeated.
+ * The emulator's knobs. Limits are per API key (Gemini API) or per project (Vertex AI), as the real service
+ * counts them: requests and input tokens over a sliding minute, requests per Pacific day; zero means unlimited.
+ * Fault rates are probabilities per request, drawn from a seeded generator so a run can be repeated.
  */
 public record GeminiEmulatorSettings(
     int requestsPerMinute,
     long tokensPerMinute,
+    int requestsPerDay,
     long fixedLatencyMillis,
     double latencyMillisPerAudioSecond,
     double rate500,
@@ -18,26 +19,84 @@ public record GeminiEmulatorSettings(
     long seed) {
 
   public static GeminiEmulatorSettings defaults() {
-    return new GeminiEmulatorSettings(0, 0, 0, 0, 0, 0, 0, 0, 30_000, 42);
+    return builder().build();
   }
 
-  public GeminiEmulatorSettings withLimits(int requestsPerMinute, long tokensPerMinute) {
-    return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, fixedLatencyMillis,
-        latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis, seed);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public GeminiEmulatorSettings withLatency(long fixedMillis, double millisPerAudioSecond) {
-    return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, fixedMillis, millisPerAudioSecond,
-        rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis, seed);
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.requestsPerMinute = requestsPerMinute;
+    b.tokensPerMinute = tokensPerMinute;
+    b.requestsPerDay = requestsPerDay;
+    b.fixedLatencyMillis = fixedLatencyMillis;
+    b.latencyMillisPerAudioSecond = latencyMillisPerAudioSecond;
+    b.rate500 = rate500;
+    b.rate503 = rate503;
+    b.rateTimeout = rateTimeout;
+    b.rateMalformed = rateMalformed;
+    b.timeoutHangMillis = timeoutHangMillis;
+    b.seed = seed;
+    return b;
   }
 
-  public GeminiEmulatorSettings withFaults(double rate500, double rate503, double rateTimeout, double rateMalformed) {
-    return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, fixedLatencyMillis,
-        latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis, seed);
-  }
+  /** Builds settings; unset knobs are off (no limits, no latency, no faults). */
+  public static final class Builder {
+    private int requestsPerMinute;
+    private long tokensPerMinute;
+    private int requestsPerDay;
+    private long fixedLatencyMillis;
+    private double latencyMillisPerAudioSecond;
+    private double rate500;
+    private double rate503;
+    private double rateTimeout;
+    private double rateMalformed;
+    private long timeoutHangMillis = 30_000;
+    private long seed = 42;
 
-  public GeminiEmulatorSettings withTimeoutHang(long millis) {
-    return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, fixedLatencyMillis,
-        latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, millis, seed);
+    private Builder() {}
+
+    public Builder limits(int requestsPerMinute, long tokensPerMinute) {
+      this.requestsPerMinute = requestsPerMinute;
+      this.tokensPerMinute = tokensPerMinute;
+      return this;
+    }
+
+    public Builder requestsPerDay(int requestsPerDay) {
+      this.requestsPerDay = requestsPerDay;
+      return this;
+    }
+
+    public Builder latency(long fixedMillis, double millisPerAudioSecond) {
+      this.fixedLatencyMillis = fixedMillis;
+      this.latencyMillisPerAudioSecond = millisPerAudioSecond;
+      return this;
+    }
+
+    public Builder faults(double rate500, double rate503, double rateTimeout, double rateMalformed) {
+      this.rate500 = rate500;
+      this.rate503 = rate503;
+      this.rateTimeout = rateTimeout;
+      this.rateMalformed = rateMalformed;
+      return this;
+    }
+
+    /** How long a "timeout" fault holds the connection before dropping it. */
+    public Builder timeoutHang(long millis) {
+      this.timeoutHangMillis = millis;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public GeminiEmulatorSettings build() {
+      return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, requestsPerDay, fixedLatencyMillis,
+          latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis, seed);
+    }
   }
 }
