@@ -3,10 +3,11 @@ package dev.parley.transforms.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
+import java.util.List;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.FlatMapElements;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
@@ -30,69 +31,49 @@ public final class LocalStore {
 
   private LocalStore() {}
 
-  public static WriteCalls writeCalls(String outputDir, String runId) {
-    return new WriteCalls(outputDir, runId);
-  }
-
-  public static WriteDeadLetters writeDeadLetters(String outputDir, String runId) {
-    return new WriteDeadLetters(outputDir, runId);
-  }
-
   /** Writes the {@code calls} and {@code segments} tables. */
-  public static final class WriteCalls extends PTransform<PCollection<CallRecord>, PDone> {
-    private final String outputDir;
-    private final String runId;
-
-    private WriteCalls(String outputDir, String runId) {
-      this.outputDir = outputDir;
-      this.runId = runId;
-    }
-
-    @Override
-    public PDone expand(PCollection<CallRecord> records) {
-      records
-          .apply("CallRows", MapElements.into(TypeDescriptors.strings()).via(r -> CallRows.call(r).toString()))
-          .apply("WriteCalls", table(outputDir, CALLS, runId));
-      records
-          .apply("SegmentRows", FlatMapElements.into(TypeDescriptors.strings())
-              .via(r -> CallRows.segments(r).stream().map(ObjectNode::toString).toList()))
-          .apply("WriteSegments", table(outputDir, SEGMENTS, runId));
-      return PDone.in(records.getPipeline());
-    }
+  public static PTransform<PCollection<CallRecord>, PDone> writeCalls(String outputDir, String runId) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<CallRecord> records) {
+        records.apply("Calls", new WriteTable<>(outputDir, CALLS, runId, r -> List.of(CallRows.call(r))));
+        records.apply("Segments", new WriteTable<>(outputDir, SEGMENTS, runId, CallRows::segments));
+        return PDone.in(records.getPipeline());
+      }
+    };
   }
 
   /** Writes the {@code dead_letters} table. */
-  public static final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone> {
-    private final String outputDir;
-    private final String runId;
+  public static PTransform<PCollection<DeadLetter>, PDone> writeDeadLetters(String outputDir, String runId) {
+    return new WriteTable<>(outputDir, DEAD_LETTERS, runId, l -> List.of(CallRows.deadLetter(l)));
+  }
 
-    private WriteDeadLetters(String outputDir, String runId) {
+  /** Turns each element into its rows of one table and writes them. */
+  static final class WriteTable<T> extends PTransform<PCollection<T>, PDone> {
+    private final String outputDir;
+    private final String table;
+    private final String runId;
+    private final SerializableFunction<T, List<ObjectNode>> rows;
+
+    WriteTable(String outputDir, String table, String runId, SerializableFunction<T, List<ObjectNode>> rows) {
       this.outputDir = outputDir;
+      this.table = table;
       this.runId = runId;
+      this.rows = rows;
     }
 
     @Override
-    public PDone expand(PCollection<DeadLetter> letters) {
-      letters
-          .apply("DeadLetterRows", MapElements.into(TypeDescriptors.strings()).via(l -> CallRows.deadLetter(l).toString()))
-          .apply("WriteDeadLetters", table(outputDir, DEAD_LETTERS, runId));
-      return PDone.in(letters.getPipeline());
-    }
-  }
-
-  private static PTransform<PCollection<String>, PDone> table(String outputDir, String table, String runId) {
-    return new PTransform<>() {
-      @Override
-      public PDone expand(PCollection<String> rows) {
-        String prefix = (outputDir.endsWith("/") ? outputDir : outputDir + "/") + table + "-" + runId;
-        TextIO.Write write = TextIO.write().to(prefix).withSuffix(".jsonl");
-        if (rows.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-          rows = rows.apply("Window", Window.into(FixedWindows.of(STREAMING_WINDOW)));
-          write = write.withWindowedWrites().withNumShards(1);
-        }
-        rows.apply("Write", write);
-        return PDone.in(rows.getPipeline());
+    public PDone expand(PCollection<T> input) {
+      PCollection<String> lines = input.apply("Rows", FlatMapElements.into(TypeDescriptors.strings())
+          .via((T element) -> rows.apply(element).stream().map(ObjectNode::toString).toList()));
+      String prefix = (outputDir.endsWith("/") ? outputDir : outputDir + "/") + table + "-" + runId;
+      TextIO.Write write = TextIO.write().to(prefix).withSuffix(".jsonl");
+      if (lines.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+        lines = lines.apply("Window", Window.into(FixedWindows.of(STREAMING_WINDOW)));
+        write = write.withWindowedWrites().withNumShards(1);
       }
-    };
+      lines.apply("Write", write);
+      return PDone.in(input.getPipeline());
+    }
   }
 }
