@@ -7,18 +7,15 @@ import static org.junit.Assert.assertEquals;
 
 import dev.parley.emulator.gemini.Fault;
 import dev.parley.emulator.gemini.RecordedRequest;
-import dev.parley.model.AudioArrival;
-import dev.parley.model.AudioInfo;
+import dev.parley.model.CallMetadata;
 import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tools.SampleAudio;
-import dev.parley.transforms.CallIds;
 import dev.parley.transforms.Transcribe;
 import dev.parley.transforms.transcribe.GeminiEndpoint;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -31,7 +28,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -47,39 +43,12 @@ public class TranscribeTest {
 
   @Before
   public void writeTenants() throws Exception {
-    Path dir = tmp.newFolder("tenants").toPath();
-    Files.writeString(dir.resolve("acme.key"), "acme-secret-key-123");
-    Files.writeString(dir.resolve("t.yaml"), """
-        defaults:
-          enabled: true
-          transcription:
-            engine: gemini
-            model: gemini-2.5-flash
-            prompt: Transcribe.
-            maxInlineBytes: 5000000
-            maxAudioSeconds: 3600
-            gemini: {backend: gemini-api, apiKey: "file://%s"}
-          quota: {requestsPerMinute: 6000, burst: 100, weight: 1, overDailyCap: dead-letter}
-          crm: {kind: none}
-        tenants:
-          acme: {displayName: Acme}
-          globex:
-            displayName: Globex
-            transcription:
-              model: gemini-2.5-pro
-              gemini: {backend: vertex-ai, project: globex-ai-prod, location: europe-west4}
-        """.formatted(dir.resolve("acme.key")));
-    tenants = new TenantConfigSpec(List.of(dir.toString()), java.time.Duration.ofHours(1));
+    tenants = TranscribeFixture.tenants(tmp.newFolder("tenants").toPath(), 5_000_000);
   }
 
   private ProbedAudio call(String tenant, long seed) throws Exception {
-    byte[] wav = SampleAudio.wav(3, 8000, 1, seed);
-    Path file = tmp.getRoot().toPath().resolve(tenant + "-" + seed + ".wav");
-    Files.write(file, wav);
-    AudioArrival arrival = AudioArrival.builder().setCallId(CallIds.forObject(file.toString(), seed)).setTenantId(tenant)
-        .setSourceUri(file.toString()).setSizeBytes(wav.length).setEventTime(Instant.EPOCH).build();
-    return ProbedAudio.of(arrival, AudioInfo.builder().setFormat("WAV").setCodec("PCM_S16LE").setMimeType("audio/wav")
-        .setDurationMillis(3000).setSampleRateHz(8000).setChannels(1).setBitsPerSample(16).build());
+    return TranscribeFixture.localCall(tmp.getRoot().toPath(), tenant, tenant + "-" + seed + ".wav",
+        SampleAudio.wav(3, 8000, 1, seed), 3);
   }
 
   private Transcribe transcribe() {
@@ -207,5 +176,76 @@ public class TranscribeTest {
     assertOnlyFailure(run(transcribe(), call("acme", 10)).failures(), "SECRET_UNAVAILABLE", 1, "file://");
     pipeline.run().waitUntilFinish();
     assertEquals(0, gemini.get().requests().size());
+  }
+
+  @Test
+  public void pricesEachCallFromTheModelTable() throws Exception {
+    PCollection<CallRecord> records = run(transcribe(), call("acme", 11), call("globex", 12)).output();
+    PAssert.that(records).satisfies(all -> {
+      for (CallRecord r : all) {
+        if (r.getTenantId().equals("acme")) {
+          double expected = (r.getTranscript().getInputTokens() * 1.00 + r.getTranscript().getOutputTokens() * 2.50) / 1e6;
+          assertEquals(expected, r.getEstimatedCostUsd(), 1e-12);
+        } else {
+          assertEquals("gemini-2.5-pro has no price in this config", null, r.getEstimatedCostUsd());
+        }
+      }
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void labelsSpeakersByRoleOnlyWhenTheMetadataSaysWhoIsWho() throws Exception {
+    byte[] wav = SampleAudio.wav(2, 8000, 1, 13);
+    Files.write(tmp.getRoot().toPath().resolve("known.wav"), wav);
+    ProbedAudio known = TranscribeFixture.call("acme", tmp.getRoot() + "/known.wav", wav, 2,
+        CallMetadata.builder().setAgent("dana@acme.example").setDirection(CallMetadata.INBOUND).build());
+    run(transcribe(), known, call("acme", 14));
+    pipeline.run().waitUntilFinish();
+
+    List<RecordedRequest> requests = gemini.get().requests();
+    String knownPrompt = requests.stream().filter(r -> r.audioSha256().get(0).equals(sha256(wav)))
+        .findFirst().orElseThrow().prompt();
+    String unknownPrompt = requests.stream().filter(r -> !r.audioSha256().get(0).equals(sha256(wav)))
+        .findFirst().orElseThrow().prompt();
+    assertThat(knownPrompt, containsString("\"Agent\" (the company's representative)"));
+    assertThat(knownPrompt, containsString("The customer called the agent."));
+    assertThat(unknownPrompt, containsString("\"Speaker 1\", \"Speaker 2\""));
+    assertThat(unknownPrompt, containsString("Languages: en-US, es-US."));
+    assertThat(unknownPrompt, containsString("between 0 and 3000"));
+    assertThat(knownPrompt, containsString("between 0 and 2000"));
+    assertEquals("the template asked for the labels: not repeated", 1, knownPrompt.split("\"Agent\"", -1).length - 1);
+  }
+
+  @Test
+  public void throttlesLocallyWhenTheServiceRefusesMostRequests() throws Exception {
+    gemini.get().settings(gemini.get().settings().toBuilder().faults(0, 1.0, 0, 0).build());
+    ProbedAudio[] calls = new ProbedAudio[12];
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] = call("acme", 100 + i);
+    }
+    PCollection<DeadLetter> failures = run(transcribe().withMaxAttempts(4), calls).failures();
+    PAssert.that(failures).satisfies(all -> {
+      int count = 0;
+      for (DeadLetter letter : all) {
+        assertEquals("MODEL_UNAVAILABLE", letter.getErrorCode());
+        count++;
+      }
+      assertEquals(12, count);
+      return null;
+    });
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    long rejected = result.metrics().queryMetrics(MetricsFilter.builder()
+            .addNameFilter(MetricNameFilter.named("parley.Transcribe", "locally_rejected/acme")).build())
+        .getCounters().iterator().next().getAttempted();
+    assertThat("some attempts were not sent", rejected, greaterThanOrEqualTo(1L));
+    assertEquals("every attempt was either sent or rejected locally", 12 * 4,
+        gemini.get().requests().size() + rejected);
+  }
+
+  private static String sha256(byte[] bytes) {
+    return EndToEndTest.sha256(bytes);
   }
 }

@@ -24,7 +24,7 @@ public record TenantConfig(
     sources = sources == null ? List.of() : List.copyOf(sources);
   }
 
-  /** How this tenant's calls are transcribed. */
+  /** How this tenant's calls are transcribed; {@code prompt} is a template over {@link #PROMPT_PLACEHOLDERS}. */
   public record Transcription(
       String engine,
       String model,
@@ -38,6 +38,9 @@ public record TenantConfig(
     public Transcription {
       languageHints = languageHints == null ? List.of() : List.copyOf(languageHints);
     }
+
+    /** The {@code ${name}} placeholders a prompt may use; the loader refuses any other. */
+    public static final List<String> PROMPT_PLACEHOLDERS = List.of("speakerLabels", "languageHints", "durationSeconds");
   }
 
   /** The Gemini backend: the Gemini API with an API key, or Vertex AI with Application Default Credentials. */

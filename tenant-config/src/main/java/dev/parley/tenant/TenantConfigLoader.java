@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -45,6 +47,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 public final class TenantConfigLoader {
   static final String SCHEMA = "classpath:dev/parley/tenant/tenant-config.schema.json";
 
+  private static final Pattern PROMPT_PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final YAMLMapper YAML = yamlMapper();
   private static final ObjectMapper BINDER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -83,6 +86,7 @@ public final class TenantConfigLoader {
   public static TenantRegistry fromDocuments(List<ConfigDocument> documents) throws TenantConfigException {
     List<ConfigProblem> problems = new ArrayList<>();
     ObjectNode defaults = JsonNodeFactory.instance.objectNode();
+    ObjectNode models = JsonNodeFactory.instance.objectNode();
     boolean defaultsValid = true;
     Map<String, ObjectNode> overrides = new LinkedHashMap<>();
     Map<String, String> definedIn = new HashMap<>();
@@ -105,6 +109,9 @@ public final class TenantConfigLoader {
       }
       if (root.path("defaults").isObject()) {
         deepMerge(defaults, (ObjectNode) root.get("defaults"));
+      }
+      if (root.path("models").isObject()) {
+        deepMerge(models, (ObjectNode) root.get("models"));
       }
       root.path("tenants").fields().forEachRemaining(entry -> {
         String id = entry.getKey();
@@ -140,7 +147,7 @@ public final class TenantConfigLoader {
     if (!problems.isEmpty()) {
       throw new TenantConfigException(problems);
     }
-    return new TenantRegistry(tenants, fingerprint(documents));
+    return new TenantRegistry(tenants, bindModels(models), fingerprint(documents));
   }
 
   private static Optional<TenantConfig> resolve(
@@ -155,6 +162,14 @@ public final class TenantConfigLoader {
           .forEach(problems::add);
       return Optional.empty();
     }
+    Matcher placeholder = PROMPT_PLACEHOLDER.matcher(merged.at("/transcription/prompt").asText());
+    while (placeholder.find()) {
+      if (!TenantConfig.Transcription.PROMPT_PLACEHOLDERS.contains(placeholder.group(1))) {
+        problems.add(new ConfigProblem(file, id, "/transcription/prompt", "unknown placeholder ${"
+            + placeholder.group(1) + "}; a prompt may use " + TenantConfig.Transcription.PROMPT_PLACEHOLDERS));
+        return Optional.empty();
+      }
+    }
     merged.put("id", id);
     try {
       return Optional.of(BINDER.treeToValue(merged, TenantConfig.class));
@@ -164,6 +179,21 @@ public final class TenantConfigLoader {
       problems.add(new ConfigProblem(file, id, "", "cannot be bound (" + e.getClass().getSimpleName() + ")"));
       return Optional.empty();
     }
+  }
+
+  private static Map<String, ModelConfig> bindModels(ObjectNode models) throws TenantConfigException {
+    Map<String, ModelConfig> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) models::fields) {
+      ObjectNode model = entry.getValue().deepCopy();
+      model.put("name", entry.getKey());
+      try {
+        out.put(entry.getKey(), BINDER.treeToValue(model, ModelConfig.class));
+      } catch (JsonProcessingException e) {
+        throw new TenantConfigException(List.of(new ConfigProblem("models", null, "/models/" + entry.getKey(),
+            "cannot be bound (" + e.getClass().getSimpleName() + ")")));
+      }
+    }
+    return out;
   }
 
   private static Optional<JsonNode> parse(ConfigDocument document, List<ConfigProblem> problems) {

@@ -14,11 +14,18 @@ import java.util.TreeMap;
  */
 public final class TenantRegistry implements Serializable {
   private final SortedMap<String, TenantConfig> tenants;
+  private final Map<String, ModelConfig> models;
   private final String fingerprint;
 
-  TenantRegistry(Map<String, TenantConfig> tenants, String fingerprint) {
+  TenantRegistry(Map<String, TenantConfig> tenants, Map<String, ModelConfig> models, String fingerprint) {
     this.tenants = new TreeMap<>(tenants);
+    this.models = Map.copyOf(models);
     this.fingerprint = fingerprint;
+  }
+
+  /** The price and project limits of a model, when configured. */
+  public Optional<ModelConfig> model(String name) {
+    return Optional.ofNullable(name == null ? null : models.get(name));
   }
 
   public Optional<TenantConfig> find(String tenantId) {

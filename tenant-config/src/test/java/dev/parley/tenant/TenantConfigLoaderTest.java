@@ -180,4 +180,22 @@ public class TenantConfigLoaderTest {
     assertTrue(TenantRegistry.isUnderSources(registry.find("acme-sales").orElseThrow(),
         "gs://acme-call-recordings/parley/a/b.wav"));
   }
+
+  @Test
+  public void readsModelPricesAndProjectLimits() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.load(List.of(examplesDir()));
+    ModelConfig flash = registry.model("gemini-2.5-flash").orElseThrow();
+    assertEquals(1.0, flash.pricing().estimateUsd(1_000_000, 0), 1e-9);
+    assertEquals(2.5, flash.pricing().estimateUsd(0, 1_000_000), 1e-9);
+    assertEquals(Integer.valueOf(1000), flash.projectLimits().requestsPerMinute());
+    assertFalse(registry.model("gemini-9").isPresent());
+  }
+
+  @Test
+  public void refusesAnUnknownPromptPlaceholder() {
+    String tenants = "tenants:\n  acme:\n    displayName: Acme\n    transcription: {prompt: \"Hi ${customerName}\"}\n";
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    assertThat(e.getMessage(), containsString("tenant 'acme': /transcription/prompt: unknown placeholder ${customerName}"));
+  }
 }

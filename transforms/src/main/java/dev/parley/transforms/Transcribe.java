@@ -6,34 +6,35 @@ import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
+import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.admission.TenantRateLimiter;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
+import dev.parley.transforms.transcribe.AdaptiveThrottler;
+import dev.parley.transforms.transcribe.CallExecutor;
 import dev.parley.transforms.transcribe.GeminiEndpoint;
 import dev.parley.transforms.transcribe.GeminiEngine;
+import dev.parley.transforms.transcribe.PreparedCall;
 import dev.parley.transforms.transcribe.TranscriptionEngine;
 import dev.parley.transforms.transcribe.TranscriptionException;
 import dev.parley.transforms.transcribe.TranscriptionRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.BackOff;
 import org.apache.beam.sdk.util.FluentBackoff;
 import org.apache.beam.sdk.util.Sleeper;
@@ -41,6 +42,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -51,11 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Admission happens in the same step that calls the model, right before each attempt: on a runner that runs
  * shuffle-separated stages one after another (batch Dataflow), pacing in an earlier step would not pace the
- * calls. Calls are spread over workers first ({@link Reshuffle}), since a file listing arrives in few splits.
+ * calls. Calls are spread over workers first ({@link Reshuffle}), since a file listing arrives in few splits,
+ * and run off the bundle thread ({@link CallExecutor}), up to {@code maxCallsInFlight} per worker.
  *
  * <p>Each attempt is one SDK call. Retryable failures (429, 5xx, timeouts, a malformed answer once) wait as the
  * service asked (RetryInfo) or back off with jitter; waiting time is reported on Beam's {@code throttling-msecs}
- * so that Dataflow does not add workers to a throttled step.
+ * so that Dataflow does not add workers to a throttled step. Client-side adaptive throttling
+ * ({@link AdaptiveThrottler}, per tenant and per Gemini project) keeps a struggling service from being hammered.
  */
 @AutoValue
 public abstract class Transcribe
@@ -67,7 +71,7 @@ public abstract class Transcribe
 
   abstract GeminiEndpoint endpoint();
 
-  /** Attempts for 429, 5xx and timeouts. */
+  /** Attempts for 429, 5xx, timeouts and local throttling. */
   abstract int maxAttempts();
 
   /** Attempts when the answer is malformed: the first and one more. */
@@ -80,6 +84,9 @@ public abstract class Transcribe
   /** Per-request timeout before the audio's share (half a second per second of audio) is added. */
   abstract Duration baseRequestTimeout();
 
+  /** Model calls in flight at once per worker JVM. */
+  abstract int maxCallsInFlight();
+
   abstract Builder toBuilder();
 
   public static Transcribe using(TenantConfigSpec tenants, GeminiEndpoint endpoint) {
@@ -91,6 +98,7 @@ public abstract class Transcribe
         .initialBackoff(Duration.standardSeconds(2))
         .maxBackoff(Duration.standardMinutes(2))
         .baseRequestTimeout(Duration.standardMinutes(1))
+        .maxCallsInFlight(32)
         .build();
   }
 
@@ -106,6 +114,10 @@ public abstract class Transcribe
   /** The time each model request may take: {@code base}, plus half a second per second of audio. */
   public Transcribe withRequestTimeout(Duration base) {
     return toBuilder().baseRequestTimeout(base).build();
+  }
+
+  public Transcribe withMaxCallsInFlight(int calls) {
+    return toBuilder().maxCallsInFlight(calls).build();
   }
 
   @AutoValue.Builder
@@ -124,6 +136,8 @@ public abstract class Transcribe
 
     abstract Builder baseRequestTimeout(Duration value);
 
+    abstract Builder maxCallsInFlight(int value);
+
     abstract Transcribe build();
   }
 
@@ -138,23 +152,29 @@ public abstract class Transcribe
 
   /**
    * Per-request timeout scaled to the audio: Gemini's processing time grows with the recording. At most twenty
-   * minutes, so a stuck request cannot hold a worker thread indefinitely.
+   * minutes, so a stuck request cannot hold a slot indefinitely.
    */
   java.time.Duration timeoutFor(long audioMillis) {
     long millis = baseRequestTimeout().getMillis() + audioMillis / 2;
     return java.time.Duration.ofMillis(Math.min(millis, 20 * 60_000));
   }
 
+  /** What became of one call: a record or a dead letter, and the metrics gathered on the way. */
+  private record Outcome(@Nullable CallRecord record, @Nullable DeadLetter letter, StageMetrics.Deltas metrics) {}
+
+  private record Pending(CompletableFuture<Outcome> outcome, Instant timestamp, BoundedWindow window) {}
+
   static final class TranscribeFn extends DoFn<ProbedAudio, CallRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(TranscribeFn.class);
     private final Transcribe spec;
     private final PayloadEncoder<ProbedAudio> encoder;
     private final StageMetrics metrics = new StageMetrics(STAGE);
-    private final Counter throttled = Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, Metrics.THROTTLE_TIME_COUNTER_NAME);
     private transient ReloadingTenantRegistry registry;
     private transient SecretResolver secrets;
     private transient TranscriptionEngine engine;
     private transient TenantRateLimiter limiter;
+    private transient CallExecutor executor;
+    private transient List<Pending> pending;
 
     TranscribeFn(Transcribe spec, PayloadEncoder<ProbedAudio> encoder) {
       this.spec = spec;
@@ -167,6 +187,32 @@ public abstract class Transcribe
       secrets = new SecretResolver();
       engine = new GeminiEngine(spec.endpoint(), secrets);
       limiter = TenantRateLimiter.shared();
+      executor = CallExecutor.shared(spec.maxCallsInFlight());
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void process(@Element ProbedAudio call, @Timestamp Instant timestamp, BoundedWindow window)
+        throws InterruptedException {
+      pending.add(new Pending(executor.submit(() -> transcribe(call)), timestamp, window));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      for (Pending call : pending) {
+        Outcome outcome = call.outcome().join();
+        metrics.apply(outcome.metrics());
+        if (outcome.record() != null) {
+          context.output(TRANSCRIBED, outcome.record(), call.timestamp(), call.window());
+        } else {
+          context.output(DeadLetters.TAG, outcome.letter(), call.timestamp(), call.window());
+        }
+      }
+      pending.clear();
     }
 
     @Teardown
@@ -179,86 +225,91 @@ public abstract class Transcribe
       }
     }
 
-    @ProcessElement
-    public void process(@Element ProbedAudio call, MultiOutputReceiver out) throws InterruptedException {
+    /** Runs on a {@link CallExecutor} thread: never throws, every failure becomes a dead letter. */
+    private Outcome transcribe(ProbedAudio call) {
+      StageMetrics.Deltas deltas = new StageMetrics.Deltas();
       String tenantId = call.getArrival().getTenantId();
-      Optional<TenantConfig> tenant = registry.current().find(tenantId);
+      TenantRegistry config = registry.current();
+      Optional<TenantConfig> tenant = config.find(tenantId);
       if (tenant.isEmpty()) {
-        fail(out, call, ErrorCode.TENANT_UNKNOWN, "tenant left the config while the call was in flight", 1);
-        return;
-      }
-      long maxInline = tenant.get().transcription().maxInlineBytes();
-      if (call.getArrival().getSizeBytes() > maxInline) {
-        fail(out, call, ErrorCode.AUDIO_TOO_LARGE, "recording is " + call.getArrival().getSizeBytes()
-            + " bytes, over the inline limit of " + maxInline + " (transcription.maxInlineBytes)", 1);
-        return;
-      }
-      byte[] audio;
-      try {
-        audio = read(call.getArrival().getSourceUri());
-      } catch (IOException e) {
-        fail(out, call, ErrorCode.AUDIO_READ_FAILED, "cannot read the recording: " + DeadLetters.describe(e), 1);
-        return;
+        return failed(call, ErrorCode.TENANT_UNKNOWN, "tenant left the config while the call was in flight", 1, deltas);
       }
       TranscriptionRequest request = new TranscriptionRequest(
-          tenant.get(), call, audio, spec.timeoutFor(call.getAudio().getDurationMillis()));
-      BackOff backoff = FluentBackoff.DEFAULT
-          .withInitialBackoff(spec.initialBackoff())
-          .withMaxBackoff(spec.maxBackoff())
+          tenant.get(), call, spec.timeoutFor(call.getAudio().getDurationMillis()));
+      BackOff backoff = FluentBackoff.DEFAULT.withInitialBackoff(spec.initialBackoff()).withMaxBackoff(spec.maxBackoff())
           .backoff();
+      AdaptiveThrottler tenantThrottler = AdaptiveThrottler.shared(spec.endpoint() + "/tenant/" + tenantId);
+      AdaptiveThrottler projectThrottler = AdaptiveThrottler.shared(spec.endpoint() + "/project/" + projectOf(tenant.get()));
       int attempts = 0;
       int invalidAnswers = 0;
-      while (true) {
-        attempts++;
-        waitFor(limiter.reserve(tenant.get()).toMillis(), tenantId, "admission");
-        try {
-          Transcript transcript = engine.transcribe(request);
-          metrics.incTenant("transcribed", tenantId, 1);
-          metrics.incTenant("input_tokens", tenantId, transcript.getInputTokens());
-          metrics.incTenant("output_tokens", tenantId, transcript.getOutputTokens());
-          out.get(TRANSCRIBED).output(toRecord(call, transcript, sha256(audio)));
-          return;
-        } catch (TranscriptionException e) {
-          if (e.code() == ErrorCode.MODEL_RESPONSE_INVALID) {
-            invalidAnswers++;
+      PreparedCall prepared = null;
+      try {
+        while (true) {
+          attempts++;
+          wait(limiter.reserve(tenant.get()).toMillis(), tenantId, "admission_wait_ms", deltas);
+          try {
+            if (tenantThrottler.rejectLocally() | projectThrottler.rejectLocally()) {
+              deltas.incTenant("locally_rejected", tenantId, 1);
+              throw TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null,
+                  "not sent: adaptive throttling, the service has been refusing most recent requests");
+            }
+            if (prepared == null) {
+              prepared = engine.prepare(request);
+            }
+            Transcript transcript = prepared.attempt();
+            tenantThrottler.accepted();
+            projectThrottler.accepted();
+            return transcribed(call, transcript, prepared.audioSha256(), config, deltas);
+          } catch (TranscriptionException e) {
+            if (isAnsweredWithoutOverload(e.code())) {
+              tenantThrottler.accepted();
+              projectThrottler.accepted();
+            }
+            if (e.code() == ErrorCode.MODEL_RESPONSE_INVALID) {
+              invalidAnswers++;
+            }
+            boolean exhausted = attempts >= spec.maxAttempts() || invalidAnswers >= spec.maxInvalidAnswerAttempts();
+            if (!e.isRetryable() || exhausted) {
+              return failed(call, e.code(), e.getMessage(), attempts, deltas);
+            }
+            long waitMillis = e.retryAfter() != null ? jitter(e.retryAfter().toMillis()) : nextBackoff(backoff);
+            deltas.incTenant("retries", tenantId, 1);
+            LOG.atInfo().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+                .addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempts)
+                .addKeyValue("waitMillis", waitMillis).log("model call failed, will retry");
+            wait(waitMillis, tenantId, "retry_wait_ms", deltas);
           }
-          boolean exhausted = attempts >= spec.maxAttempts() || invalidAnswers >= spec.maxInvalidAnswerAttempts();
-          if (!e.isRetryable() || exhausted) {
-            fail(out, call, e.code(), e.getMessage(), attempts);
-            return;
-          }
-          long waitMillis = e.retryAfter() != null ? jitter(e.retryAfter().toMillis()) : nextBackoff(backoff);
-          metrics.incTenant("retries", tenantId, 1);
-          LOG.atInfo().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
-              .addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempts)
-              .addKeyValue("waitMillis", waitMillis).log("model call failed, will retry");
-          waitFor(waitMillis, tenantId, "retry");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return failed(call, ErrorCode.INTERNAL, "interrupted while waiting to call the model", attempts, deltas);
+      } catch (RuntimeException e) {
+        LOG.atError().setCause(e).addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+            .log("unexpected failure while transcribing");
+        return failed(call, ErrorCode.INTERNAL, DeadLetters.describe(e), attempts, deltas);
+      } finally {
+        if (prepared != null) {
+          prepared.close();
         }
       }
     }
 
-    private void waitFor(long millis, String tenantId, String reason) throws InterruptedException {
-      if (millis <= 0) {
-        return;
+    private Outcome transcribed(ProbedAudio call, Transcript transcript, @Nullable String sha256,
+        TenantRegistry config, StageMetrics.Deltas deltas) {
+      String tenantId = call.getArrival().getTenantId();
+      String model = transcript.getModel().substring(transcript.getModel().indexOf('/') + 1);
+      Double cost = config.model(model).map(ModelConfig::pricing)
+          .map(p -> p.estimateUsd(transcript.getInputTokens(), transcript.getOutputTokens())).orElse(null);
+      deltas.incTenant("transcribed", tenantId, 1);
+      deltas.incTenant("input_tokens", tenantId, transcript.getInputTokens());
+      deltas.incTenant("output_tokens", tenantId, transcript.getOutputTokens());
+      if (cost == null) {
+        deltas.incTenant("unpriced_calls", tenantId, 1);
+      } else {
+        deltas.incTenant("cost_micro_usd", tenantId, Math.round(cost * 1_000_000));
       }
-      throttled.inc(millis);
-      metrics.incTenant(reason + "_wait_ms", tenantId, millis);
-      Sleeper.DEFAULT.sleep(millis);
-    }
-
-    private static long nextBackoff(BackOff backoff) {
-      long next = backoff.nextBackOffMillis();
-      return next == BackOff.STOP ? 0 : next;
-    }
-
-    /** Up to 10% on top of the server's delay, so callers told the same delay do not return in lockstep. */
-    private static long jitter(long millis) {
-      return millis + (long) (Math.random() * millis * 0.1);
-    }
-
-    private static CallRecord toRecord(ProbedAudio call, Transcript transcript, String sha256) {
-      return CallRecord.builder()
-          .setTenantId(call.getArrival().getTenantId())
+      return new Outcome(CallRecord.builder()
+          .setTenantId(tenantId)
           .setCallId(call.getArrival().getCallId())
           .setSourceUri(call.getArrival().getSourceUri())
           .setObjectGeneration(call.getArrival().getObjectGeneration())
@@ -268,32 +319,52 @@ public abstract class Transcribe
           .setTranscript(transcript)
           .setEngine("gemini")
           .setStatus(CallRecord.STATUS_TRANSCRIBED)
+          .setEstimatedCostUsd(cost)
           .setArrivedAt(call.getArrival().getEventTime())
           .setProcessedAt(Instant.now())
-          .build();
+          .build(), null, deltas);
     }
 
-    private static byte[] read(String uri) throws IOException {
-      try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(uri, false)))) {
-        return in.readAllBytes();
-      }
-    }
-
-    private static String sha256(byte[] bytes) {
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    private void fail(MultiOutputReceiver out, ProbedAudio call, ErrorCode code, String message, int attempts) {
-      metrics.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
+    private Outcome failed(ProbedAudio call, ErrorCode code, String message, int attempts, StageMetrics.Deltas deltas) {
+      deltas.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
       LOG.atWarn().addKeyValue("tenantId", call.getArrival().getTenantId())
           .addKeyValue("callId", call.getArrival().getCallId()).addKeyValue("errorCode", code.name())
           .addKeyValue("attempts", attempts).log("call dead-lettered");
-      out.get(DeadLetters.TAG).output(
-          DeadLetters.of(STAGE, code, message, call.getArrival(), attempts, encoder, call));
+      return new Outcome(null, DeadLetters.of(STAGE, code, message, call.getArrival(), attempts, encoder, call), deltas);
+    }
+
+    private static void wait(long millis, String tenantId, String metric, StageMetrics.Deltas deltas)
+        throws InterruptedException {
+      if (millis > 0) {
+        deltas.throttled(metric, tenantId, millis);
+        Sleeper.DEFAULT.sleep(millis);
+      }
+    }
+
+    /** A Gemini project is a Vertex project or, on the Gemini API, the project behind one API key. */
+    private static String projectOf(TenantConfig tenant) {
+      TenantConfig.Gemini gemini = tenant.transcription().gemini();
+      String project = gemini.isVertex() ? "vertex:" + gemini.project() : "gemini-api:" + gemini.apiKey();
+      return project + "/" + tenant.transcription().model();
+    }
+
+    /** The service handled the request, even if it did not like it: evidence that it is not overloaded. */
+    private static boolean isAnsweredWithoutOverload(ErrorCode code) {
+      return switch (code) {
+        case MODEL_BAD_REQUEST, MODEL_AUTH_FAILED, MODEL_PAYLOAD_TOO_LARGE, MODEL_REJECTED, MODEL_RESPONSE_INVALID,
+            MODEL_BLOCKED -> true;
+        default -> false;
+      };
+    }
+
+    private static long nextBackoff(BackOff backoff) {
+      long next = backoff.nextBackOffMillis();
+      return next == BackOff.STOP ? 0 : next;
+    }
+
+    /** Up to 10% on top of the server's delay, so callers told the same delay do not return in lockstep. */
+    private static long jitter(long millis) {
+      return millis + (long) (ThreadLocalRandom.current().nextDouble() * millis * 0.1);
     }
   }
 }

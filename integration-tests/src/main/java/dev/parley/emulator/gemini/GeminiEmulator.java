@@ -61,6 +61,7 @@ public final class GeminiEmulator implements AutoCloseable {
   private final ScheduledExecutorService responder =
       Executors.newScheduledThreadPool(2, daemon("gemini-emulator-respond"));
   private final Map<String, String> transcripts = new ConcurrentHashMap<>();
+  private final EmulatedFileStore fileStore;
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final Map<String, Deque<long[]>> windows = new ConcurrentHashMap<>();
   private final Map<String, long[]> days = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class GeminiEmulator implements AutoCloseable {
   private GeminiEmulator(int port, GeminiEmulatorSettings settings) throws IOException {
     this.settings = settings;
     this.random = new Random(settings.seed());
+    this.fileStore = new EmulatedFileStore();
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     server.createContext("/", this::handle);
     server.setExecutor(handlers);
@@ -110,6 +112,16 @@ public final class GeminiEmulator implements AutoCloseable {
   }
 
 
+  /** Files uploaded through the Files API and not (yet) deleted. */
+  public int liveFiles() {
+    return fileStore.liveFiles();
+  }
+
+  /** Files deleted through the Files API. */
+  public int deletedFiles() {
+    return fileStore.deletedFiles();
+  }
+
   public List<RecordedRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
@@ -131,6 +143,7 @@ public final class GeminiEmulator implements AutoCloseable {
     server.stop(0);
     responder.shutdownNow();
     handlers.shutdownNow();
+    fileStore.close();
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -142,6 +155,9 @@ public final class GeminiEmulator implements AutoCloseable {
         control(exchange, path);
         return;
       }
+      if (fileStore.handle(exchange, baseUrl())) {
+        return;
+      }
       Matcher gemini = GEMINI_PATH.matcher(path);
       Matcher vertex = VERTEX_PATH.matcher(path);
       if (!"POST".equals(exchange.getRequestMethod()) || !(gemini.matches() || vertex.matches())) {
@@ -150,36 +166,57 @@ public final class GeminiEmulator implements AutoCloseable {
       }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
+        body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxRequestBytes() + 1));
+      }
+      if (body.length > settings.maxRequestBytes()) {
+        send(exchange, 413, error(413, "Request payload size exceeds the limit: " + settings.maxRequestBytes()
+            + " bytes.", "FAILED_PRECONDITION"));
+        exchange.close();
+        return;
       }
       Call call = gemini.matches()
           ? new Call("gemini-api", gemini.group(2), gemini.group(3), apiKey(exchange))
           : new Call("vertex-ai", vertex.group(4), vertex.group(5), vertexKey(exchange, vertex.group(2)));
       generate(exchange, call, JSON.readTree(body));
-    } catch (IOException | RuntimeException e) {
+    } catch (RequestRefused e) {
+      send(exchange, e.status, error(e.status, e.getMessage(), e.statusName));
+    } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
       send(exchange, 400, error(400, "Invalid JSON payload received. " + e.getClass().getSimpleName(),
           "INVALID_ARGUMENT"));
     }
   }
 
+  /** A request the service would refuse, with the status it would answer. */
+  private static final class RequestRefused extends RuntimeException {
+    final int status;
+    final String statusName;
+
+    RequestRefused(int status, String statusName, String message) {
+      super(message);
+      this.status = status;
+      this.statusName = statusName;
+    }
+  }
+
   private record Call(String backend, String model, String method, String key) {}
 
-  private record Audio(List<String> digests, long bytes, double seconds) {}
+  private record Audio(List<String> digests, List<String> sources, long bytes, double seconds) {}
 
   private void generate(HttpExchange exchange, Call call, JsonNode request) throws IOException {
     if (call.key() == null) {
       boolean vertex = call.backend().equals("vertex-ai");
-      record(call, new Audio(List.of(), 0, 0), vertex ? 401 : 403);
+      record(call, new Audio(List.of(), List.of(), 0, 0), "", vertex ? 401 : 403);
       send(exchange, vertex ? 401 : 403, vertex
           ? error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
           : error(403, "Method doesn't allow unregistered callers. Please use API Key.", "PERMISSION_DENIED"));
       return;
     }
-    Audio audio = audioOf(request);
+    Audio audio = audioOf(request, call.backend());
+    String prompt = promptOf(request);
     long promptTokens = (long) Math.ceil(audio.seconds() * AUDIO_TOKENS_PER_SECOND) + textTokens(request);
 
     if (call.method().equals("countTokens")) {
-      record(call, audio, 200);
+      record(call, audio, prompt, 200);
       send(exchange, 200, JSON.createObjectNode().put("totalTokens", promptTokens).toString());
       return;
     }
@@ -189,7 +226,7 @@ public final class GeminiEmulator implements AutoCloseable {
     if (fault == null) {
       String limited = admit(call.key(), promptTokens, s);
       if (limited != null) {
-        record(call, audio, 429);
+        record(call, audio, prompt, 429);
         send(exchange, 429, limited);
         return;
       }
@@ -197,11 +234,11 @@ public final class GeminiEmulator implements AutoCloseable {
     }
     if (fault == null) {
       String answer = answer(call, request, audio, promptTokens, null);
-      record(call, audio, 200);
+      record(call, audio, prompt, 200);
       later(latency, () -> send(exchange, 200, answer));
       return;
     }
-    respondWith(exchange, call, request, audio, promptTokens, fault, latency, s);
+    respondWith(exchange, call, request, audio, prompt, promptTokens, fault, latency, s);
   }
 
   private Fault drawFault(GeminiEmulatorSettings s) {
@@ -221,42 +258,42 @@ public final class GeminiEmulator implements AutoCloseable {
     return null;
   }
 
-  private void respondWith(HttpExchange exchange, Call call, JsonNode request, Audio audio, long promptTokens,
-      Fault fault, long latency, GeminiEmulatorSettings s) {
+  private void respondWith(HttpExchange exchange, Call call, JsonNode request, Audio audio, String prompt,
+      long promptTokens, Fault fault, long latency, GeminiEmulatorSettings s) {
     switch (fault.kind()) {
       case RATE_LIMITED -> {
-        record(call, audio, 429);
+        record(call, audio, prompt, 429);
         send(exchange, 429, quotaExceeded("GenerateRequestsPerMinutePerProjectPerModel",
             "generativelanguage.googleapis.com/generate_content_requests", s.requestsPerMinute(), fault.retryDelayMillis()));
       }
       case DAILY_QUOTA -> {
-        record(call, audio, 429);
+        record(call, audio, prompt, 429);
         send(exchange, 429, quotaExceeded("GenerateRequestsPerDayPerProjectPerModel",
             "generativelanguage.googleapis.com/generate_requests_per_model_per_day", s.requestsPerDay(), 3_600_000));
       }
       case BAD_REQUEST -> {
-        record(call, audio, 400);
+        record(call, audio, prompt, 400);
         send(exchange, 400, error(400, "Request contains an invalid argument.", "INVALID_ARGUMENT"));
       }
       case INTERNAL -> {
-        record(call, audio, 500);
+        record(call, audio, prompt, 500);
         later(latency, () -> send(exchange, 500, error(500,
             "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
             "INTERNAL")));
       }
       case UNAVAILABLE -> {
-        record(call, audio, 503);
+        record(call, audio, prompt, 503);
         later(latency, () -> send(exchange, 503,
             error(503, "The model is overloaded. Please try again later.", "UNAVAILABLE")));
       }
       case TIMEOUT -> {
-        record(call, audio, 504);
+        record(call, audio, prompt, 504);
         // Hang past any sensible client timeout, then drop the connection without an answer.
         later(s.timeoutHangMillis(), exchange::close);
       }
       case MALFORMED, TRUNCATED -> {
         String answer = answer(call, request, audio, promptTokens, fault.kind());
-        record(call, audio, 200);
+        record(call, audio, prompt, 200);
         later(latency, () -> send(exchange, 200, answer));
       }
     }
@@ -380,8 +417,10 @@ public final class GeminiEmulator implements AutoCloseable {
     return root.toString();
   }
 
-  private Audio audioOf(JsonNode request) {
+  /** Every audio part of the request: inline bytes, Files API files, or (Vertex AI) gs:// objects. */
+  private Audio audioOf(JsonNode request, String backend) {
     List<String> digests = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
     long bytes = 0;
     double seconds = 0;
     for (JsonNode content : request.path("contents")) {
@@ -390,25 +429,60 @@ public final class GeminiEmulator implements AutoCloseable {
         if (inline.isObject() && inline.path("mimeType").asText().startsWith("audio/")) {
           byte[] data = Base64.getDecoder().decode(inline.path("data").asText());
           digests.add(sha256(data));
+          sources.add("inline");
           bytes += data.length;
-          seconds += durationSeconds(data);
+          seconds += durationSeconds(new ByteArrayInputStream(data), data.length);
+        }
+        String uri = part.path("fileData").path("fileUri").asText("");
+        if (!uri.isEmpty()) {
+          EmulatedFileStore.StoredFile file = fileData(uri, backend);
+          digests.add(file.sha256());
+          sources.add(uri.startsWith("gs://") ? uri : "files/" + file.id());
+          bytes += file.sizeBytes();
+          try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file.path()))) {
+            seconds += durationSeconds(in, file.sizeBytes());
+          } catch (IOException e) {
+            throw new RequestRefused(500, "INTERNAL", "cannot read " + uri);
+          }
         }
       }
     }
-    return new Audio(digests, bytes, seconds);
+    return new Audio(digests, sources, bytes, seconds);
+  }
+
+  private EmulatedFileStore.StoredFile fileData(String uri, String backend) {
+    if (uri.startsWith("gs://")) {
+      if (!backend.equals("vertex-ai")) {
+        throw new RequestRefused(400, "INVALID_ARGUMENT", "Referencing Google Cloud Storage files directly is not supported.");
+      }
+      java.nio.file.Path root = settings.gcsRoot();
+      java.nio.file.Path local = root == null ? null : root.resolve(uri.substring("gs://".length())).normalize();
+      if (local == null || !local.startsWith(root) || !java.nio.file.Files.isRegularFile(local)) {
+        throw new RequestRefused(404, "NOT_FOUND", "The object " + uri + " was not found or is not accessible.");
+      }
+      try (InputStream in = java.nio.file.Files.newInputStream(local)) {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        long size = in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        return new EmulatedFileStore.StoredFile(uri, "audio/*", size, HexFormat.of().formatHex(digest.digest()), local);
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new RequestRefused(500, "INTERNAL", "cannot read " + uri);
+      }
+    }
+    return fileStore.byUri(uri).orElseThrow(() -> new RequestRefused(403, "PERMISSION_DENIED",
+        "You do not have permission to access the File " + uri + " or it may not exist."));
   }
 
   /** The emulator's own reading of the audio (the JDK's decoder), independent of Parley's probe. */
-  static double durationSeconds(byte[] audio) {
+  static double durationSeconds(InputStream audio, long sizeBytes) {
     try {
-      AudioFileFormat format = AudioSystem.getAudioFileFormat(new ByteArrayInputStream(audio));
+      AudioFileFormat format = AudioSystem.getAudioFileFormat(audio);
       if (format.getFrameLength() > 0 && format.getFormat().getFrameRate() > 0) {
         return format.getFrameLength() / (double) format.getFormat().getFrameRate();
       }
     } catch (Exception e) {
       // Not a format the JDK reads: fall back to Gemini's own 16 kbps view of audio.
     }
-    return audio.length / 2000.0;
+    return sizeBytes / 2000.0;
   }
 
   private static long textTokens(JsonNode request) {
@@ -450,11 +524,24 @@ public final class GeminiEmulator implements AutoCloseable {
     return auth != null && auth.startsWith("Bearer ") && auth.length() > 7 ? "vertex:" + project : null;
   }
 
-  private void record(Call call, Audio audio, int status) {
+  private void record(Call call, Audio audio, String prompt, int status) {
     synchronized (requests) {
       requests.add(new RecordedRequest(Instant.now(), call.backend(), call.method(), call.key() == null ? "" : call.key(),
-          call.model(), audio.digests(), audio.bytes(), audio.seconds(), status));
+          call.model(), audio.digests(), audio.sources(), prompt, audio.bytes(), audio.seconds(), status));
     }
+  }
+
+  private static String promptOf(JsonNode request) {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode part : request.path("systemInstruction").path("parts")) {
+      out.append(part.path("text").asText("")).append('\n');
+    }
+    for (JsonNode content : request.path("contents")) {
+      for (JsonNode part : content.path("parts")) {
+        out.append(part.path("text").asText(""));
+      }
+    }
+    return out.toString();
   }
 
   private void control(HttpExchange exchange, String path) throws IOException {
@@ -478,19 +565,23 @@ public final class GeminiEmulator implements AutoCloseable {
     }
   }
 
-  private static String error(int code, String message, String status) {
+  static String error(int code, String message, String status) {
     ObjectNode root = JSON.createObjectNode();
     root.putObject("error").put("code", code).put("message", message).put("status", status);
     return root.toString();
   }
 
-  private static void send(HttpExchange exchange, int status, String body) {
+  static void send(HttpExchange exchange, int status, String body) {
     try {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      } else {
+        exchange.close();
       }
     } catch (IOException e) {
       exchange.close(); // The client went away (its timeout fired): nothing to answer.

@@ -3,7 +3,9 @@ package dev.parley.emulator.gemini;
 /**
  * The emulator's knobs. Limits are per API key (Gemini API) or per project (Vertex AI), as the real service
  * counts them: requests and input tokens over a sliding minute, requests per Pacific day; zero means unlimited.
- * Fault rates are probabilities per request, drawn from a seeded generator so a run can be repeated.
+ * Fault rates are probabilities per request, drawn from a seeded generator so a run can be repeated. A request
+ * body above {@code maxRequestBytes} is refused with 413; {@code gcsRoot} is the local folder that stands in for
+ * Cloud Storage when a Vertex AI request names a {@code gs://bucket/object} file ({@code gcsRoot/bucket/object}).
  */
 public record GeminiEmulatorSettings(
     int requestsPerMinute,
@@ -16,6 +18,8 @@ public record GeminiEmulatorSettings(
     double rateTimeout,
     double rateMalformed,
     long timeoutHangMillis,
+    long maxRequestBytes,
+    java.nio.file.Path gcsRoot,
     long seed) {
 
   public static GeminiEmulatorSettings defaults() {
@@ -38,6 +42,8 @@ public record GeminiEmulatorSettings(
     b.rateTimeout = rateTimeout;
     b.rateMalformed = rateMalformed;
     b.timeoutHangMillis = timeoutHangMillis;
+    b.maxRequestBytes = maxRequestBytes;
+    b.gcsRoot = gcsRoot;
     b.seed = seed;
     return b;
   }
@@ -54,6 +60,9 @@ public record GeminiEmulatorSettings(
     private double rateTimeout;
     private double rateMalformed;
     private long timeoutHangMillis = 30_000;
+    /** Inline data was limited to 20 MB per request until 2026, 100 MB since. */
+    private long maxRequestBytes = 100L * 1000 * 1000;
+    private java.nio.file.Path gcsRoot;
     private long seed = 42;
 
     private Builder() {}
@@ -89,6 +98,16 @@ public record GeminiEmulatorSettings(
       return this;
     }
 
+    public Builder maxRequestBytes(long bytes) {
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    public Builder gcsRoot(java.nio.file.Path folder) {
+      this.gcsRoot = folder;
+      return this;
+    }
+
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -96,7 +115,8 @@ public record GeminiEmulatorSettings(
 
     public GeminiEmulatorSettings build() {
       return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, requestsPerDay, fixedLatencyMillis,
-          latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis, seed);
+          latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis,
+          maxRequestBytes, gcsRoot, seed);
     }
   }
 }

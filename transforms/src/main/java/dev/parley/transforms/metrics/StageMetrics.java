@@ -43,6 +43,33 @@ public final class StageMetrics implements Serializable {
     return Metrics.distribution(namespace, metric);
   }
 
+  /**
+   * Increments gathered off the bundle thread (where Beam has no metrics container) and applied on it later
+   * with {@link #apply}.
+   */
+  public static final class Deltas {
+    private final Map<String, Long> stage = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> throttling = new java.util.LinkedHashMap<>();
+
+    public void incTenant(String metric, String tenantId, long n) {
+      stage.merge(metric, n, Long::sum);
+      if (tenantId != null) {
+        stage.merge(metric + "/" + tenantId, n, Long::sum);
+      }
+    }
+
+    /** Time spent waiting because of limits: goes on Beam's throttling-msecs as well. */
+    public void throttled(String metric, String tenantId, long millis) {
+      incTenant(metric, tenantId, millis);
+      throttling.merge(Metrics.THROTTLE_TIME_COUNTER_NAME, millis, Long::sum);
+    }
+  }
+
+  public void apply(Deltas deltas) {
+    deltas.stage.forEach((name, n) -> counter(name).inc(n));
+    deltas.throttling.forEach((name, n) -> Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, name).inc(n));
+  }
+
   private Counter counter(String name) {
     if (counters == null) {
       counters = new ConcurrentHashMap<>();

@@ -6,28 +6,48 @@ import com.google.genai.Client;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
 import com.google.genai.types.Content;
+import com.google.genai.types.File;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
+import com.google.genai.types.UploadFileConfig;
 import dev.parley.model.ErrorCode;
+import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.sdk.io.FileSystems;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Transcribes with Gemini through the google-genai SDK, on the Gemini API or Vertex AI as each tenant is
  * configured. One SDK client per distinct credential, reused across calls. The SDK's own retry is switched
  * off: it sleeps on the worker thread and ignores RetryInfo; Parley retries in the stage instead.
+ *
+ * <p>How the audio gets there depends on its size and the backend: up to the tenant's {@code maxInlineBytes}
+ * it is sent inline; above it, the Gemini API gets a Files API upload streamed in 8 MiB chunks (deleted when
+ * the call is done), and Vertex AI gets the {@code gs://} URI as {@code fileData}, so the worker never reads
+ * the audio at all.
  */
 public final class GeminiEngine implements TranscriptionEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(GeminiEngine.class);
   private final GeminiEndpoint endpoint;
   private final SecretResolver secrets;
   private final Map<ClientKey, Client> clients = new ConcurrentHashMap<>();
@@ -41,28 +61,109 @@ public final class GeminiEngine implements TranscriptionEngine {
   }
 
   @Override
-  public Transcript transcribe(TranscriptionRequest request) throws TranscriptionException {
+  public PreparedCall prepare(TranscriptionRequest request) throws TranscriptionException {
     TenantConfig.Transcription settings = request.tenant().transcription();
     Client client = client(settings.gemini());
-    GenerateContentConfig config = GenerateContentConfig.builder()
-        .systemInstruction(Content.fromParts(Part.fromText(settings.prompt())))
-        .responseMimeType("application/json")
-        .responseSchema(TranscriptResponseFormat.SCHEMA)
-        .temperature(0.0f)
-        .httpOptions(HttpOptions.builder().timeout(Math.toIntExact(request.timeout().toMillis())))
-        .build();
-    Content content = Content.fromParts(
-        Part.fromText(TranscriptionPrompt.forCall(request.tenant(), request.call())),
-        Part.fromBytes(request.audio(), request.call().getAudio().getMimeType()));
-    GenerateContentResponse response;
-    try {
-      response = client.models.generateContent(settings.model(), content, config);
+    ProbedAudio call = request.call();
+    String uri = call.getArrival().getSourceUri();
+    String mimeType = call.getAudio().getMimeType();
+    long size = call.getArrival().getSizeBytes();
+    if (size <= settings.maxInlineBytes()) {
+      byte[] bytes = readAll(uri);
+      return new GeminiCall(client, request, Part.fromBytes(bytes, mimeType), sha256(bytes), null);
+    }
+    if (settings.gemini().isVertex()) {
+      if (!uri.startsWith("gs://")) {
+        throw TranscriptionException.permanent(ErrorCode.AUDIO_TOO_LARGE, "recording is " + size
+            + " bytes, over transcription.maxInlineBytes, and not in Cloud Storage, so Vertex AI cannot read it");
+      }
+      return new GeminiCall(client, request, Part.fromUri(uri, mimeType), null, null);
+    }
+    return upload(client, request, uri, mimeType, size);
+  }
+
+  private GeminiCall upload(Client client, TranscriptionRequest request, String uri, String mimeType, long size)
+      throws TranscriptionException {
+    MessageDigest digest = newSha256();
+    try (InputStream in = new DigestInputStream(
+        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(uri, false))), digest)) {
+      File file = client.files.upload(new UploadStream(in), size, UploadFileConfig.builder()
+          .mimeType(mimeType).displayName(request.call().getArrival().getCallId()).build());
+      String fileUri = file.uri().orElseThrow(() ->
+          TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null, "Files API upload returned no URI"));
+      return new GeminiCall(client, request, Part.fromUri(fileUri, mimeType), HexFormat.of().formatHex(digest.digest()),
+          file.name().orElse(null));
+    } catch (IOException e) {
+      throw TranscriptionException.retryable(ErrorCode.AUDIO_READ_FAILED, null,
+          "cannot read the recording for upload: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (ApiException e) {
       throw GeminiErrors.classify(e);
     } catch (GenAiIOException e) {
       throw GeminiErrors.classify(e);
+    } catch (IllegalStateException e) {
+      // The SDK's upload loop reports a missing or unexpected X-Goog-Upload-Status this way.
+      throw TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null, "Files API upload failed: " + e.getMessage());
     }
-    return toTranscript(response, settings.model(), request.call().getAudio().getDurationMillis());
+  }
+
+  /** One call with its audio in place. */
+  private static final class GeminiCall implements PreparedCall {
+    private final Client client;
+    private final TranscriptionRequest request;
+    private final Part audio;
+    private final @Nullable String sha256;
+    private final @Nullable String uploadedFile;
+
+    GeminiCall(Client client, TranscriptionRequest request, Part audio, @Nullable String sha256,
+        @Nullable String uploadedFile) {
+      this.client = client;
+      this.request = request;
+      this.audio = audio;
+      this.sha256 = sha256;
+      this.uploadedFile = uploadedFile;
+    }
+
+    @Override
+    public Transcript attempt() throws TranscriptionException {
+      TenantConfig.Transcription settings = request.tenant().transcription();
+      GenerateContentConfig config = GenerateContentConfig.builder()
+          .systemInstruction(Content.fromParts(Part.fromText(TranscriptionPrompt.system(request.tenant(), request.call()))))
+          .responseMimeType("application/json")
+          .responseSchema(TranscriptResponseFormat.SCHEMA)
+          .temperature(0.0f)
+          .httpOptions(HttpOptions.builder().timeout(Math.toIntExact(request.timeout().toMillis())))
+          .build();
+      Content content = Content.fromParts(Part.fromText(TranscriptionPrompt.forCall(request.tenant(), request.call())), audio);
+      GenerateContentResponse response;
+      try {
+        response = client.models.generateContent(settings.model(), content, config);
+      } catch (ApiException e) {
+        throw GeminiErrors.classify(e);
+      } catch (GenAiIOException e) {
+        throw GeminiErrors.classify(e);
+      }
+      return toTranscript(response, settings.model(), request.call().getAudio().getDurationMillis());
+    }
+
+    @Override
+    public @Nullable String audioSha256() {
+      return sha256;
+    }
+
+    /** Deletes the uploaded file; one left behind expires after 48 hours, so a failure here is only logged. */
+    @Override
+    public void close() {
+      if (uploadedFile == null) {
+        return;
+      }
+      try {
+        client.files.delete(uploadedFile, null);
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("tenantId", request.call().getArrival().getTenantId())
+            .addKeyValue("callId", request.call().getArrival().getCallId())
+            .log("could not delete uploaded file {}: {}", uploadedFile, e.getClass().getSimpleName());
+      }
+    }
   }
 
   private static Transcript toTranscript(GenerateContentResponse response, String model, long durationMillis)
@@ -116,6 +217,27 @@ public final class GeminiEngine implements TranscriptionEngine {
       builder.vertexAI(false).apiKey(key.credential());
     }
     return builder.build();
+  }
+
+  private static byte[] readAll(String uri) throws TranscriptionException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(uri, false)))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw TranscriptionException.retryable(ErrorCode.AUDIO_READ_FAILED, null,
+          "cannot read the recording: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(newSha256().digest(bytes));
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String abbreviate(String text) {

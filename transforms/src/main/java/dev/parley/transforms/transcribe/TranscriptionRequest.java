@@ -4,8 +4,5 @@ import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfig;
 import java.time.Duration;
 
-/**
- * One call to an engine: whose call it is, what the audio is, the bytes to send inline, and how long to wait
- * for the answer.
- */
-public record TranscriptionRequest(TenantConfig tenant, ProbedAudio call, byte[] audio, Duration timeout) {}
+/** One call to transcribe: whose call it is, what the audio is, and how long each request may take. */
+public record TranscriptionRequest(TenantConfig tenant, ProbedAudio call, Duration timeout) {}
