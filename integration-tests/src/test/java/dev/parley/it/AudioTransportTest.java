@@ -13,7 +13,7 @@ import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tools.SampleAudio;
 import dev.parley.transforms.Transcribe;
-import dev.parley.transforms.transcribe.GeminiEndpoint;
+import dev.parley.transforms.transcribe.ModelEndpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +36,7 @@ public class AudioTransportTest {
   private WithFailures.Result<PCollection<CallRecord>, DeadLetter> transcribe(long maxInlineBytes, ProbedAudio... calls)
       throws Exception {
     TenantConfigSpec tenants = TranscribeFixture.tenants(tmp.newFolder("tenants").toPath(), maxInlineBytes);
-    return pipeline.apply(Create.of(List.of(calls))).apply(Transcribe.using(tenants, GeminiEndpoint.at(gemini.baseUrl()))
+    return pipeline.apply(Create.of(List.of(calls))).apply(Transcribe.using(tenants, ModelEndpoints.googleDefault().withGemini(gemini.baseUrl()))
         .withMaxAttempts(2).withBackoff(Duration.millis(10), Duration.millis(20)));
   }
 

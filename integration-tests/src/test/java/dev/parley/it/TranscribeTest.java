@@ -14,7 +14,7 @@ import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tools.SampleAudio;
 import dev.parley.transforms.Transcribe;
-import dev.parley.transforms.transcribe.GeminiEndpoint;
+import dev.parley.transforms.transcribe.ModelEndpoints;
 import java.nio.file.Files;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
@@ -52,7 +52,7 @@ public class TranscribeTest {
   }
 
   private Transcribe transcribe() {
-    return Transcribe.using(tenants, GeminiEndpoint.at(gemini.baseUrl()))
+    return Transcribe.using(tenants, ModelEndpoints.googleDefault().withGemini(gemini.baseUrl()))
         .withMaxAttempts(3)
         .withBackoff(Duration.millis(20), Duration.millis(50));
   }

@@ -11,7 +11,7 @@ import dev.parley.transforms.ParseArrival;
 import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.Transcribe;
 import dev.parley.transforms.store.LocalStore;
-import dev.parley.transforms.transcribe.GeminiEndpoint;
+import dev.parley.transforms.transcribe.ModelEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -73,8 +73,9 @@ public final class IngestPipeline {
     String dropRoot = absolute(options.getDropFolder());
     DropFolderLayout layout = DropFolderLayout.at(dropRoot);
     String runId = options.getRunId() != null ? options.getRunId() : newRunId();
-    GeminiEndpoint endpoint = options.getGeminiEndpoint() == null
-        ? GeminiEndpoint.googleDefault() : GeminiEndpoint.at(options.getGeminiEndpoint());
+    ModelEndpoints endpoints = ModelEndpoints.googleDefault()
+        .withGemini(options.getGeminiEndpoint())
+        .withSpeech(options.getSpeechEndpoint());
 
     Pipeline pipeline = Pipeline.create(options);
     // The default Metadata coder drops lastModifiedMillis, which is the version of a local file (its call id).
@@ -85,7 +86,7 @@ public final class IngestPipeline {
         .apply("ParseArrival", ParseArrival.fromFiles(layout))
         .failuresTo(failures);
     PCollection<CallRecord> calls = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, layout, Transcribe.using(tenants, endpoint)))
+        .apply("ProcessCalls", ProcessCalls.of(tenants, layout, Transcribe.using(tenants, endpoints)))
         .failuresTo(failures);
     calls.apply("StoreCalls", LocalStore.writeCalls(options.getOutputDir(), runId));
     PCollectionList.of(failures)

@@ -35,6 +35,12 @@ public interface ParleyOptions extends PipelineOptions {
 
   void setGeminiEndpoint(String value);
 
+  @Description("Send every Speech-to-Text call to this host:port over plaintext gRPC instead of Google's "
+      + "regional endpoints (a local stand-in), without credentials. Example: 127.0.0.1:8090")
+  String getSpeechEndpoint();
+
+  void setSpeechEndpoint(String value);
+
   @Description("Names this run's output files (calls-<runId>-*.jsonl ...). Defaults to the launch time in UTC.")
   String getRunId();
 

@@ -7,10 +7,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public record ModelConfig(String name, @Nullable Pricing pricing, @Nullable ProjectLimits projectLimits)
     implements Serializable {
 
-  /** US dollars per million tokens, as Google's price list gives them (audio input, text output). */
-  public record Pricing(double inputUsdPerMillionTokens, double outputUsdPerMillionTokens) implements Serializable {
-    public double estimateUsd(long inputTokens, long outputTokens) {
-      return (inputTokens * inputUsdPerMillionTokens + outputTokens * outputUsdPerMillionTokens) / 1_000_000.0;
+  /**
+   * Prices as Google's price list gives them: US dollars per million tokens (Gemini: audio input, text output)
+   * or per minute of audio (Speech-to-Text). Absent prices count as zero.
+   */
+  public record Pricing(double inputUsdPerMillionTokens, double outputUsdPerMillionTokens, double audioUsdPerMinute)
+      implements Serializable {
+    public double estimateUsd(long inputTokens, long outputTokens, long audioMillis) {
+      return (inputTokens * inputUsdPerMillionTokens + outputTokens * outputUsdPerMillionTokens) / 1_000_000.0
+          + audioMillis / 60_000.0 * audioUsdPerMinute;
     }
   }
 

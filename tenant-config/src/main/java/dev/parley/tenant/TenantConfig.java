@@ -32,8 +32,12 @@ public record TenantConfig(
       @Nullable List<String> languageHints,
       long maxInlineBytes,
       long maxAudioSeconds,
-      @Nullable Gemini gemini)
+      @Nullable Gemini gemini,
+      @Nullable Speech speech)
       implements Serializable {
+    public static final String GEMINI = "gemini";
+    public static final String SPEECH_TO_TEXT = "speech-to-text";
+
 
     public Transcription {
       languageHints = languageHints == null ? List.of() : List.copyOf(languageHints);
@@ -52,6 +56,25 @@ public record TenantConfig(
 
     public boolean isVertex() {
       return VERTEX_AI.equals(backend);
+    }
+  }
+
+  /** Speech-to-Text v2: the project and location that bill the calls, the model, diarization bounds. */
+  public record Speech(
+      String project,
+      String location,
+      @Nullable String model,
+      @Nullable String recognizer,
+      @Nullable Integer minSpeakers,
+      @Nullable Integer maxSpeakers)
+      implements Serializable {
+    public String modelOrDefault() {
+      return model == null ? "chirp_3" : model;
+    }
+
+    /** The recognizer resource; {@code _} means the request's own config, no stored recognizer. */
+    public String recognizerName() {
+      return "projects/" + project + "/locations/" + location + "/recognizers/" + (recognizer == null ? "_" : recognizer);
     }
   }
 

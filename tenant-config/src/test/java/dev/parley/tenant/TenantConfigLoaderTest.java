@@ -185,8 +185,8 @@ public class TenantConfigLoaderTest {
   public void readsModelPricesAndProjectLimits() throws Exception {
     TenantRegistry registry = TenantConfigLoader.load(List.of(examplesDir()));
     ModelConfig flash = registry.model("gemini-2.5-flash").orElseThrow();
-    assertEquals(1.0, flash.pricing().estimateUsd(1_000_000, 0), 1e-9);
-    assertEquals(2.5, flash.pricing().estimateUsd(0, 1_000_000), 1e-9);
+    assertEquals(1.0, flash.pricing().estimateUsd(1_000_000, 0, 0), 1e-9);
+    assertEquals(2.5, flash.pricing().estimateUsd(0, 1_000_000, 60_000), 1e-9);
     assertEquals(Integer.valueOf(1000), flash.projectLimits().requestsPerMinute());
     assertFalse(registry.model("gemini-9").isPresent());
   }

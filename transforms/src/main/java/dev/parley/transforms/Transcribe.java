@@ -18,9 +18,10 @@ import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.transcribe.AdaptiveThrottler;
 import dev.parley.transforms.transcribe.CallExecutor;
-import dev.parley.transforms.transcribe.GeminiEndpoint;
 import dev.parley.transforms.transcribe.GeminiEngine;
+import dev.parley.transforms.transcribe.ModelEndpoints;
 import dev.parley.transforms.transcribe.PreparedCall;
+import dev.parley.transforms.transcribe.SpeechToTextEngine;
 import dev.parley.transforms.transcribe.TranscriptionEngine;
 import dev.parley.transforms.transcribe.TranscriptionException;
 import dev.parley.transforms.transcribe.TranscriptionRequest;
@@ -69,7 +70,7 @@ public abstract class Transcribe
 
   abstract TenantConfigSpec tenants();
 
-  abstract GeminiEndpoint endpoint();
+  abstract ModelEndpoints endpoints();
 
   /** Attempts for 429, 5xx, timeouts and local throttling. */
   abstract int maxAttempts();
@@ -89,10 +90,10 @@ public abstract class Transcribe
 
   abstract Builder toBuilder();
 
-  public static Transcribe using(TenantConfigSpec tenants, GeminiEndpoint endpoint) {
+  public static Transcribe using(TenantConfigSpec tenants, ModelEndpoints endpoints) {
     return new AutoValue_Transcribe.Builder()
         .tenants(tenants)
-        .endpoint(endpoint)
+        .endpoints(endpoints)
         .maxAttempts(6)
         .maxInvalidAnswerAttempts(2)
         .initialBackoff(Duration.standardSeconds(2))
@@ -124,7 +125,7 @@ public abstract class Transcribe
   abstract static class Builder {
     abstract Builder tenants(TenantConfigSpec value);
 
-    abstract Builder endpoint(GeminiEndpoint value);
+    abstract Builder endpoints(ModelEndpoints value);
 
     abstract Builder maxAttempts(int value);
 
@@ -171,7 +172,7 @@ public abstract class Transcribe
     private final StageMetrics metrics = new StageMetrics(STAGE);
     private transient ReloadingTenantRegistry registry;
     private transient SecretResolver secrets;
-    private transient TranscriptionEngine engine;
+    private transient java.util.Map<String, TranscriptionEngine> engines;
     private transient TenantRateLimiter limiter;
     private transient CallExecutor executor;
     private transient List<Pending> pending;
@@ -185,7 +186,9 @@ public abstract class Transcribe
     public void setup() throws Exception {
       registry = spec.tenants().open();
       secrets = new SecretResolver();
-      engine = new GeminiEngine(spec.endpoint(), secrets);
+      engines = java.util.Map.of(
+          TenantConfig.Transcription.GEMINI, new GeminiEngine(spec.endpoints(), secrets),
+          TenantConfig.Transcription.SPEECH_TO_TEXT, new SpeechToTextEngine(spec.endpoints()));
       limiter = TenantRateLimiter.shared();
       executor = CallExecutor.shared(spec.maxCallsInFlight());
     }
@@ -217,8 +220,8 @@ public abstract class Transcribe
 
     @Teardown
     public void teardown() {
-      if (engine != null) {
-        engine.close();
+      if (engines != null) {
+        engines.values().forEach(TranscriptionEngine::close);
       }
       if (secrets != null) {
         secrets.close();
@@ -238,8 +241,9 @@ public abstract class Transcribe
           tenant.get(), call, spec.timeoutFor(call.getAudio().getDurationMillis()));
       BackOff backoff = FluentBackoff.DEFAULT.withInitialBackoff(spec.initialBackoff()).withMaxBackoff(spec.maxBackoff())
           .backoff();
-      AdaptiveThrottler tenantThrottler = AdaptiveThrottler.shared(spec.endpoint() + "/tenant/" + tenantId);
-      AdaptiveThrottler projectThrottler = AdaptiveThrottler.shared(spec.endpoint() + "/project/" + projectOf(tenant.get()));
+      TranscriptionEngine engine = engines.get(tenant.get().transcription().engine());
+      AdaptiveThrottler tenantThrottler = AdaptiveThrottler.shared(spec.endpoints() + "/tenant/" + tenantId);
+      AdaptiveThrottler projectThrottler = AdaptiveThrottler.shared(spec.endpoints() + "/project/" + projectOf(tenant.get()));
       int attempts = 0;
       int invalidAnswers = 0;
       PreparedCall prepared = null;
@@ -259,7 +263,7 @@ public abstract class Transcribe
             Transcript transcript = prepared.attempt();
             tenantThrottler.accepted();
             projectThrottler.accepted();
-            return transcribed(call, transcript, prepared.audioSha256(), config, deltas);
+            return transcribed(call, tenant.get(), transcript, prepared.audioSha256(), config, deltas);
           } catch (TranscriptionException e) {
             if (isAnsweredWithoutOverload(e.code())) {
               tenantThrottler.accepted();
@@ -294,12 +298,12 @@ public abstract class Transcribe
       }
     }
 
-    private Outcome transcribed(ProbedAudio call, Transcript transcript, @Nullable String sha256,
+    private Outcome transcribed(ProbedAudio call, TenantConfig tenant, Transcript transcript, @Nullable String sha256,
         TenantRegistry config, StageMetrics.Deltas deltas) {
       String tenantId = call.getArrival().getTenantId();
       String model = transcript.getModel().substring(transcript.getModel().indexOf('/') + 1);
-      Double cost = config.model(model).map(ModelConfig::pricing)
-          .map(p -> p.estimateUsd(transcript.getInputTokens(), transcript.getOutputTokens())).orElse(null);
+      Double cost = config.model(model).map(ModelConfig::pricing).map(p -> p.estimateUsd(
+          transcript.getInputTokens(), transcript.getOutputTokens(), call.getAudio().getDurationMillis())).orElse(null);
       deltas.incTenant("transcribed", tenantId, 1);
       deltas.incTenant("input_tokens", tenantId, transcript.getInputTokens());
       deltas.incTenant("output_tokens", tenantId, transcript.getOutputTokens());
@@ -317,7 +321,7 @@ public abstract class Transcribe
           .setAudio(call.getAudio())
           .setAudioSha256(sha256)
           .setTranscript(transcript)
-          .setEngine("gemini")
+          .setEngine(tenant.transcription().engine())
           .setStatus(CallRecord.STATUS_TRANSCRIBED)
           .setEstimatedCostUsd(cost)
           .setArrivedAt(call.getArrival().getEventTime())
@@ -341,11 +345,18 @@ public abstract class Transcribe
       }
     }
 
-    /** A Gemini project is a Vertex project or, on the Gemini API, the project behind one API key. */
+    /**
+     * The quota holder of a tenant's calls: a Speech-to-Text or Vertex AI project, or on the Gemini API the
+     * project behind one API key; with the model, since quotas are per model.
+     */
     private static String projectOf(TenantConfig tenant) {
-      TenantConfig.Gemini gemini = tenant.transcription().gemini();
+      TenantConfig.Transcription settings = tenant.transcription();
+      if (settings.engine().equals(TenantConfig.Transcription.SPEECH_TO_TEXT)) {
+        return "speech:" + settings.speech().project() + "/" + settings.speech().modelOrDefault();
+      }
+      TenantConfig.Gemini gemini = settings.gemini();
       String project = gemini.isVertex() ? "vertex:" + gemini.project() : "gemini-api:" + gemini.apiKey();
-      return project + "/" + tenant.transcription().model();
+      return project + "/" + settings.model();
     }
 
     /** The service handled the request, even if it did not like it: evidence that it is not overloaded. */

@@ -48,15 +48,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class GeminiEngine implements TranscriptionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(GeminiEngine.class);
-  private final GeminiEndpoint endpoint;
+  private final ModelEndpoints endpoints;
   private final SecretResolver secrets;
   private final Map<ClientKey, Client> clients = new ConcurrentHashMap<>();
 
   /** Clients are shared by credential, never by tenant name: two tenants with one key share a client. */
   private record ClientKey(boolean vertex, String credential, String location) {}
 
-  public GeminiEngine(GeminiEndpoint endpoint, SecretResolver secrets) {
-    this.endpoint = endpoint;
+  public GeminiEngine(ModelEndpoints endpoints, SecretResolver secrets) {
+    this.endpoints = endpoints;
     this.secrets = secrets;
   }
 
@@ -204,13 +204,13 @@ public final class GeminiEngine implements TranscriptionEngine {
     HttpOptions.Builder http = HttpOptions.builder()
         // attempts(1): one try per call; initialDelay(0): or the SDK still sleeps after the failed attempt.
         .retryOptions(HttpRetryOptions.builder().attempts(1).initialDelay(0.0).build());
-    if (endpoint.isOverridden()) {
-      http.baseUrl(endpoint.baseUrlOverride());
+    if (endpoints.gemini() != null) {
+      http.baseUrl(endpoints.gemini());
     }
     Client.Builder builder = Client.builder().httpOptions(http.build());
     if (key.vertex()) {
       builder.vertexAI(true).project(key.credential()).location(key.location());
-      if (endpoint.isOverridden()) {
+      if (endpoints.gemini() != null) {
         builder.credentials(GoogleCredentials.create(new AccessToken("parley-local-endpoint", new Date(Long.MAX_VALUE))));
       }
     } else {
