@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import picocli.CommandLine.Command;
@@ -63,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long started = System.nanoTime();
     workdir = workdir.toAbsolutePath().normalize();
-    deleteRecursively(workdir);
+    Folders.deleteRecursively(workdir);
     Path drop = Files.createDirectories(workdir.resolve("drop"));
     Path out = Files.createDirectories(workdir.resolve("out"));
     Path secrets = Files.createDirectories(workdir.resolve("secrets"));
@@ -184,17 +183,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 
   /** Which Gemini the demo talks to, from the same environment variables the google-genai SDK reads. */

@@ -116,6 +116,18 @@ public class TranscribeTest {
   }
 
   @Test
+  public void aRateLimitWithoutRetryInfoBacksOff() throws Exception {
+    gemini.get().scriptFaults(Fault.rateLimited(0));
+    PCollection<CallRecord> records = run(transcribe(), call("globex", 15)).output();
+    PAssert.thatSingleton(records).satisfies(r -> null);
+    pipeline.run().waitUntilFinish();
+    List<RecordedRequest> requests = gemini.get().requests();
+    assertEquals(2, requests.size());
+    long gap = requests.get(1).time().toEpochMilli() - requests.get(0).time().toEpochMilli();
+    assertThat("waited at least the backoff's lower bound (20 ms less 50% jitter)", gap, greaterThanOrEqualTo(10L));
+  }
+
+  @Test
   public void aDailyQuotaIsNotRetried() throws Exception {
     gemini.get().scriptFaults(Fault.of(Fault.Kind.DAILY_QUOTA));
     assertOnlyFailure(run(transcribe(), call("acme", 4)).failures(), "QUOTA_EXHAUSTED_DAILY", 1,

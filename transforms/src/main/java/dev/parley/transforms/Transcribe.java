@@ -33,9 +33,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.GroupIntoBatches;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.ShardedKey;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.WithFailures;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.BackOff;
 import org.apache.beam.sdk.util.FluentBackoff;
 import org.apache.beam.sdk.util.Sleeper;
@@ -54,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Admission happens in the same step that calls the model, right before each attempt: on a runner that runs
  * shuffle-separated stages one after another (batch Dataflow), pacing in an earlier step would not pace the
- * calls. Calls are spread over workers first ({@link Reshuffle}), since a file listing arrives in few splits,
- * and run off the bundle thread ({@link CallExecutor}), up to {@code maxCallsInFlight} per worker.
+ * calls. Calls are grouped per tenant into batches ({@link GroupIntoBatches} with sharded keys, so a hot tenant is
+ * spread over many keys and workers rather than serialised behind one), and each batch's calls run at once off
+ * the bundle thread ({@link CallExecutor}), up to {@code maxCallsInFlight} per worker: a model call is seconds of
+ * waiting, and a runner gives a worker only a few bundle threads.
  *
  * <p>Each attempt is one SDK call. Retryable failures (429, 5xx, timeouts, a malformed answer once) wait as the
  * service asked (RetryInfo) or back off with jitter; waiting time is reported on Beam's {@code throttling-msecs}
@@ -66,6 +73,7 @@ import org.slf4j.LoggerFactory;
 public abstract class Transcribe
     extends PTransform<PCollection<ProbedAudio>, WithFailures.Result<PCollection<CallRecord>, DeadLetter>> {
   static final String STAGE = "Transcribe";
+  static final Duration MAX_BATCH_WAIT = Duration.standardSeconds(1);
   private static final TupleTag<CallRecord> TRANSCRIBED = new TupleTag<>("transcribed") {};
 
   abstract TenantConfigSpec tenants();
@@ -88,6 +96,9 @@ public abstract class Transcribe
   /** Model calls in flight at once per worker JVM. */
   abstract int maxCallsInFlight();
 
+  /** Calls handed to one DoFn invocation; in streaming a batch waits at most {@link #MAX_BATCH_WAIT} to fill. */
+  abstract int batchSize();
+
   abstract Builder toBuilder();
 
   public static Transcribe using(TenantConfigSpec tenants, ModelEndpoints endpoints) {
@@ -99,7 +110,8 @@ public abstract class Transcribe
         .initialBackoff(Duration.standardSeconds(2))
         .maxBackoff(Duration.standardMinutes(2))
         .baseRequestTimeout(Duration.standardMinutes(1))
-        .maxCallsInFlight(32)
+        .maxCallsInFlight(64)
+        .batchSize(32)
         .build();
   }
 
@@ -118,7 +130,7 @@ public abstract class Transcribe
   }
 
   public Transcribe withMaxCallsInFlight(int calls) {
-    return toBuilder().maxCallsInFlight(calls).build();
+    return toBuilder().maxCallsInFlight(calls).batchSize(Math.min(batchSize(), calls)).build();
   }
 
   @AutoValue.Builder
@@ -139,13 +151,20 @@ public abstract class Transcribe
 
     abstract Builder maxCallsInFlight(int value);
 
+    abstract Builder batchSize(int value);
+
     abstract Transcribe build();
   }
 
   @Override
   public WithFailures.Result<PCollection<CallRecord>, DeadLetter> expand(PCollection<ProbedAudio> calls) {
     PCollectionTuple out = calls
-        .apply("SpreadCalls", Reshuffle.viaRandomKey())
+        .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
+            .withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
+        .apply("BatchPerTenant", GroupIntoBatches.<String, ProbedAudio>ofSize(batchSize())
+            .withMaxBufferingDuration(MAX_BATCH_WAIT)
+            .withShardedKey())
         .apply("AdmitAndCall", ParDo.of(new TranscribeFn(this, PayloadEncoder.of(calls)))
             .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
     return WithFailures.Result.of(out, TRANSCRIBED, DeadLetters.TAG);
@@ -163,9 +182,7 @@ public abstract class Transcribe
   /** What became of one call: a record or a dead letter, and the metrics gathered on the way. */
   private record Outcome(@Nullable CallRecord record, @Nullable DeadLetter letter, StageMetrics.Deltas metrics) {}
 
-  private record Pending(CompletableFuture<Outcome> outcome, Instant timestamp, BoundedWindow window) {}
-
-  static final class TranscribeFn extends DoFn<ProbedAudio, CallRecord> {
+  static final class TranscribeFn extends DoFn<KV<ShardedKey<String>, Iterable<ProbedAudio>>, CallRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(TranscribeFn.class);
     private final Transcribe spec;
     private final PayloadEncoder<ProbedAudio> encoder;
@@ -175,7 +192,6 @@ public abstract class Transcribe
     private transient java.util.Map<String, TranscriptionEngine> engines;
     private transient TenantRateLimiter limiter;
     private transient CallExecutor executor;
-    private transient List<Pending> pending;
 
     TranscribeFn(Transcribe spec, PayloadEncoder<ProbedAudio> encoder) {
       this.spec = spec;
@@ -193,29 +209,23 @@ public abstract class Transcribe
       executor = CallExecutor.shared(spec.maxCallsInFlight());
     }
 
-    @StartBundle
-    public void startBundle() {
-      pending = new ArrayList<>();
-    }
-
+    /** Starts every call of the batch at once (up to the worker's limit), then emits each outcome. */
     @ProcessElement
-    public void process(@Element ProbedAudio call, @Timestamp Instant timestamp, BoundedWindow window)
+    public void process(@Element KV<ShardedKey<String>, Iterable<ProbedAudio>> batch, MultiOutputReceiver out)
         throws InterruptedException {
-      pending.add(new Pending(executor.submit(() -> transcribe(call)), timestamp, window));
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext context) {
-      for (Pending call : pending) {
-        Outcome outcome = call.outcome().join();
+      List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+      for (ProbedAudio call : batch.getValue()) {
+        outcomes.add(executor.submit(() -> transcribe(call)));
+      }
+      for (CompletableFuture<Outcome> future : outcomes) {
+        Outcome outcome = future.join();
         metrics.apply(outcome.metrics());
         if (outcome.record() != null) {
-          context.output(TRANSCRIBED, outcome.record(), call.timestamp(), call.window());
+          out.get(TRANSCRIBED).output(outcome.record());
         } else {
-          context.output(DeadLetters.TAG, outcome.letter(), call.timestamp(), call.window());
+          out.get(DeadLetters.TAG).output(outcome.letter());
         }
       }
-      pending.clear();
     }
 
     @Teardown

@@ -6,7 +6,7 @@ package dev.parley.emulator.gemini;
  */
 public record Fault(Kind kind, long retryDelayMillis) {
   public enum Kind {
-    /** 429 RESOURCE_EXHAUSTED on a per-minute quota, with RetryInfo. */
+    /** 429 RESOURCE_EXHAUSTED on a per-minute quota, with RetryInfo unless the delay is 0 (as Vertex often answers). */
     RATE_LIMITED,
     /** 429 RESOURCE_EXHAUSTED on a per-day quota. */
     DAILY_QUOTA,

@@ -374,6 +374,7 @@ public final class GeminiEmulator implements AutoCloseable {
         return null;
       }
       return quotaExceeded(quotaId, metric, value, Math.max(1, waitMillis));
+
     }
   }
 
@@ -404,16 +405,19 @@ public final class GeminiEmulator implements AutoCloseable {
     err.put("code", 429);
     err.put("message", String.format(java.util.Locale.ROOT,
         "You exceeded your current quota, please check your plan and billing details. "
-            + "* Quota exceeded for metric: %s, limit: %d. Please retry in %.2fs.", metric, value, seconds));
+            + "* Quota exceeded for metric: %s, limit: %d.", metric, value)
+        + (waitMillis > 0 ? String.format(java.util.Locale.ROOT, " Please retry in %.2fs.", seconds) : ""));
     err.put("status", "RESOURCE_EXHAUSTED");
     ArrayNode details = err.putArray("details");
     ObjectNode failure = details.addObject();
     failure.put("@type", "type.googleapis.com/google.rpc.QuotaFailure");
     failure.putArray("violations").addObject()
         .put("quotaMetric", metric).put("quotaId", quotaId).put("quotaValue", Long.toString(value));
-    details.addObject()
-        .put("@type", "type.googleapis.com/google.rpc.RetryInfo")
-        .put("retryDelay", (long) Math.ceil(seconds) + "s");
+    if (waitMillis > 0) {
+      details.addObject()
+          .put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+          .put("retryDelay", (long) Math.ceil(seconds) + "s");
+    }
     return root.toString();
   }
 

@@ -6,14 +6,12 @@ import com.google.genai.Client;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
 import com.google.genai.types.Content;
-import com.google.genai.types.File;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
-import com.google.genai.types.UploadFileConfig;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
@@ -22,6 +20,7 @@ import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.channels.Channels;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -42,15 +41,16 @@ import org.slf4j.LoggerFactory;
  * off: it sleeps on the worker thread and ignores RetryInfo; Parley retries in the stage instead.
  *
  * <p>How the audio gets there depends on its size and the backend: up to the tenant's {@code maxInlineBytes}
- * it is sent inline; above it, the Gemini API gets a Files API upload streamed in 8 MiB chunks (deleted when
- * the call is done), and Vertex AI gets the {@code gs://} URI as {@code fileData}, so the worker never reads
- * the audio at all.
+ * it is sent inline; above it, the Gemini API gets a Files API upload streamed in 8 MiB chunks
+ * ({@link FilesApiUpload}, deleted when the call is done), and Vertex AI gets the {@code gs://} URI as
+ * {@code fileData}, so the worker never reads the audio at all.
  */
 public final class GeminiEngine implements TranscriptionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(GeminiEngine.class);
   private final ModelEndpoints endpoints;
   private final SecretResolver secrets;
   private final Map<ClientKey, Client> clients = new ConcurrentHashMap<>();
+  private final FilesApiUpload uploads;
 
   /** Clients are shared by credential, never by tenant name: two tenants with one key share a client. */
   private record ClientKey(boolean vertex, String credential, String location) {}
@@ -58,6 +58,8 @@ public final class GeminiEngine implements TranscriptionEngine {
   public GeminiEngine(ModelEndpoints endpoints, SecretResolver secrets) {
     this.endpoints = endpoints;
     this.secrets = secrets;
+    this.uploads = new FilesApiUpload(HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(30)).build(),
+        endpoints.gemini());
   }
 
   @Override
@@ -79,30 +81,23 @@ public final class GeminiEngine implements TranscriptionEngine {
       }
       return new GeminiCall(client, request, Part.fromUri(uri, mimeType), null, null);
     }
-    return upload(client, request, uri, mimeType, size);
+    return upload(client, request, uri, mimeType, size, settings.gemini());
   }
 
-  private GeminiCall upload(Client client, TranscriptionRequest request, String uri, String mimeType, long size)
-      throws TranscriptionException {
+  private GeminiCall upload(Client client, TranscriptionRequest request, String uri, String mimeType, long size,
+      TenantConfig.Gemini gemini) throws TranscriptionException {
     MessageDigest digest = newSha256();
     try (InputStream in = new DigestInputStream(
         Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(uri, false))), digest)) {
-      File file = client.files.upload(new UploadStream(in), size, UploadFileConfig.builder()
-          .mimeType(mimeType).displayName(request.call().getArrival().getCallId()).build());
-      String fileUri = file.uri().orElseThrow(() ->
-          TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null, "Files API upload returned no URI"));
-      return new GeminiCall(client, request, Part.fromUri(fileUri, mimeType), HexFormat.of().formatHex(digest.digest()),
-          file.name().orElse(null));
+      FilesApiUpload.UploadedFile file = uploads.upload(secrets.resolve(gemini.apiKey()), in, size, mimeType,
+          request.call().getArrival().getCallId(), request.timeout());
+      return new GeminiCall(client, request, Part.fromUri(file.uri(), mimeType), HexFormat.of().formatHex(digest.digest()),
+          file.name());
     } catch (IOException e) {
       throw TranscriptionException.retryable(ErrorCode.AUDIO_READ_FAILED, null,
           "cannot read the recording for upload: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-    } catch (ApiException e) {
-      throw GeminiErrors.classify(e);
-    } catch (GenAiIOException e) {
-      throw GeminiErrors.classify(e);
-    } catch (IllegalStateException e) {
-      // The SDK's upload loop reports a missing or unexpected X-Goog-Upload-Status this way.
-      throw TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null, "Files API upload failed: " + e.getMessage());
+    } catch (SecretUnavailableException e) {
+      throw TranscriptionException.permanent(ErrorCode.SECRET_UNAVAILABLE, e.getMessage());
     }
   }
 

@@ -1,0 +1,43 @@
+package dev.parley.tools;
+
+import dev.parley.tools.bench.EngineBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./parley bench ...}: benchmarks that print their figures; each ends with one summary line. */
+@Command(name = "bench", description = "Benchmarks; each prints its figures and ends with one summary line.",
+    subcommands = BenchCommand.Engine.class)
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  static Path workdir(String name) throws java.io.IOException {
+    return Files.createTempDirectory("parley-bench-" + name);
+  }
+
+  @Command(name = "engine", mixinStandardHelpOptions = true,
+      description = "Transcribe stage throughput through the emulator, and heap per call for 100 MB recordings.")
+  static final class Engine implements Callable<Integer> {
+    @Option(names = "--calls", defaultValue = "2000") int calls;
+    @Option(names = "--in-flight", defaultValue = "64") int inFlight;
+    @Option(names = "--latency-ms", defaultValue = "500") long latencyMs;
+    @Option(names = "--concurrent", defaultValue = "4", description = "100 MB recordings in flight at once.") int concurrent;
+    @Option(names = "--big-mb", defaultValue = "100") long bigMb;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workdir("engine");
+      try {
+        System.out.println(new EngineBench(calls, inFlight, latencyMs, concurrent, bigMb * 1_000_000).run(dir));
+        return 0;
+      } finally {
+        Folders.deleteRecursively(dir);
+      }
+    }
+  }
+}
