@@ -40,6 +40,9 @@ public abstract class CallRecord {
   /** Estimated cost of the model call in US dollars, from the configured price table. */
   public abstract @Nullable Double getEstimatedCostUsd();
 
+  /** How long the call waited for its quota, over all its attempts. */
+  public abstract @Nullable Long getAdmissionWaitMillis();
+
   /** When the recording arrived. */
   public abstract Instant getArrivedAt();
 
@@ -75,6 +78,8 @@ public abstract class CallRecord {
     public abstract Builder setStatus(String value);
 
     public abstract Builder setEstimatedCostUsd(@Nullable Double value);
+
+    public abstract Builder setAdmissionWaitMillis(@Nullable Long value);
 
     public abstract Builder setArrivedAt(Instant value);
 

@@ -30,6 +30,7 @@ public enum ErrorCode {
   // Admit and Transcribe.
   SECRET_UNAVAILABLE("a secret reference of the tenant could not be resolved"),
   QUOTA_EXHAUSTED_DAILY("the tenant's or the project's daily quota is spent and the policy is to dead-letter"),
+  QUOTA_DEFERRED("over a daily cap in a batch run whose tenant policy is to defer: replay after the reset"),
   MODEL_RATE_LIMITED("the model answered 429 on every attempt"),
   MODEL_BAD_REQUEST("the model refused the request (HTTP 400)"),
   MODEL_AUTH_FAILED("the model refused the credentials (HTTP 401 or 403)"),

@@ -17,8 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
- * ResolveTenant, Dedupe, ProbeAudio, then Transcribe (admission inside). Every stage's failures are merged
- * into one dead-letter output.
+ * ResolveTenant, Dedupe, ProbeAudio, DailyQuotaGate, then Transcribe (admission inside). Every stage's failures
+ * are merged into one dead-letter output.
  */
 @AutoValue
 public abstract class ProcessCalls
@@ -44,7 +44,10 @@ public abstract class ProcessCalls
     PCollection<ProbedAudio> probed = unique
         .apply(ProbeAudio.STAGE, ProbeAudio.using(tenants()))
         .failuresTo(failures);
-    PCollection<CallRecord> records = probed
+    PCollection<ProbedAudio> admitted = probed
+        .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants()))
+        .failuresTo(failures);
+    PCollection<CallRecord> records = admitted
         .apply(Transcribe.STAGE, transcribe())
         .failuresTo(failures);
     PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("MergeDeadLetters", Flatten.pCollections());

@@ -50,11 +50,20 @@ public final class StageMetrics implements Serializable {
   public static final class Deltas {
     private final Map<String, Long> stage = new java.util.LinkedHashMap<>();
     private final Map<String, Long> throttling = new java.util.LinkedHashMap<>();
+    private final java.util.List<Map.Entry<String, Long>> samples = new java.util.ArrayList<>();
 
     public void incTenant(String metric, String tenantId, long n) {
       stage.merge(metric, n, Long::sum);
       if (tenantId != null) {
         stage.merge(metric + "/" + tenantId, n, Long::sum);
+      }
+    }
+
+    /** A sample of the stage-wide and the tenant's distribution of {@code metric}. */
+    public void distribution(String metric, String tenantId, long value) {
+      samples.add(Map.entry(metric, value));
+      if (tenantId != null) {
+        samples.add(Map.entry(metric + "/" + tenantId, value));
       }
     }
 
@@ -68,6 +77,7 @@ public final class StageMetrics implements Serializable {
   public void apply(Deltas deltas) {
     deltas.stage.forEach((name, n) -> counter(name).inc(n));
     deltas.throttling.forEach((name, n) -> Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, name).inc(n));
+    deltas.samples.forEach(sample -> distribution(sample.getKey()).update(sample.getValue()));
   }
 
   private Counter counter(String name) {

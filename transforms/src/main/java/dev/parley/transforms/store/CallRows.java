@@ -41,6 +41,7 @@ public final class CallRows {
         .put("OutputTokens", record.getTranscript().getOutputTokens())
         .put("EstimatedCostUsd", record.getEstimatedCostUsd())
         .put("SegmentCount", record.getTranscript().getSegments().size())
+        .put("AdmissionWaitMillis", record.getAdmissionWaitMillis())
         .put("ArrivedAt", time(record.getArrivedAt()))
         .put("ProcessedAt", time(record.getProcessedAt()));
     ArrayNode actionItems = row.putArray("ActionItems");

@@ -1,0 +1,323 @@
+package dev.parley.transforms.admission;
+
+import dev.parley.tenant.ModelConfig;
+import dev.parley.tenant.TenantConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Admission for every call that spends one Gemini project's quota (one model), across the tenants that use it.
+ * Not thread-safe: {@link LocalAdmission} serialises access.
+ *
+ * <p>Each tenant has its own buckets (requests per minute with a burst, audio seconds per minute) and a cap on
+ * calls in flight. The project has buckets for its real requests- and tokens-per-minute quota, sized so that no
+ * sliding minute can hold more than the quota: a bucket of capacity C refills at (limit - C) per minute, so C +
+ * one minute's refill never exceeds the limit, and the service never answers 429.
+ *
+ * <p>When the project is the binding limit, it is shared by weight among the tenants that have work, and only
+ * among them (work-conserving): waiting calls are ordered by start-time fair queueing, and a tenant using less
+ * than its weighted share may take the reserved half of the project's burst, which tenants over their share may
+ * not touch. A quiet tenant therefore never waits behind a noisy one, and the noisy one still gets everything
+ * the others leave.
+ */
+public final class ProjectScheduler {
+  /** Grants in this window decide whether a tenant is under its share. */
+  static final long SHARE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+  private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
+
+  private final LongSupplier clock;
+  private final TimeMeter meter;
+  private final Map<String, TenantState> tenants = new HashMap<>();
+  private final TreeSet<Ticket> waiting =
+      new TreeSet<>(Comparator.comparingDouble((Ticket t) -> t.startTag).thenComparingLong(t -> t.sequence));
+  private ModelConfig.@Nullable ProjectLimits limits;
+  private @Nullable Limited requests;
+  private @Nullable Limited tokens;
+  private double virtualTime;
+  private long sequence;
+
+  /** A bucket and the capacity it was built with (Bucket4j does not report capacity back). */
+  private record Limited(Bucket bucket, long capacity) {}
+
+  private static final class TenantState {
+    TenantConfig.Quota quota;
+    Bucket requests;
+    @Nullable Bucket audio;
+    long audioCapacity;
+    int inFlight;
+    double lastFinishTag;
+    final Deque<Long> recentGrants = new ArrayDeque<>();
+
+    TenantState(TenantConfig.Quota quota) {
+      this.quota = quota;
+    }
+  }
+
+  /** What {@link #dispatch} decided: nanos until something may change without a release (MAX_VALUE: none). */
+  public record Dispatch(List<Ticket> granted, long nextCheckNanos) {}
+
+  public ProjectScheduler(ModelConfig.@Nullable ProjectLimits limits, LongSupplier nanoClock) {
+    this.clock = nanoClock;
+    this.meter = new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return clock.getAsLong();
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return false;
+      }
+    };
+    configure(limits);
+  }
+
+  /** Applies new project limits (from a reloaded config) without losing the tokens already accrued. */
+  public void configure(ModelConfig.@Nullable ProjectLimits next) {
+    if (Objects.equals(next, limits) && (next != null || requests == null)) {
+      return;
+    }
+    limits = next;
+    requests = windowSafe(requests, next == null ? null : toLong(next.requestsPerMinute()));
+    tokens = windowSafe(tokens, next == null ? null : next.tokensPerMinute());
+  }
+
+  /** Puts a call in line. The tenant's quota is taken from this config, so a change applies at once. */
+  public Ticket enqueue(TenantConfig tenant, CallCost cost) {
+    TenantState state = tenant(tenant);
+    double start = Math.max(virtualTime, state.lastFinishTag);
+    double finish = start + normalizedCost(cost) / Math.max(1e-6, tenant.quota().weight());
+    state.lastFinishTag = finish;
+    Ticket ticket = new Ticket(tenant.id(), cost, sequence++, clock.getAsLong(), start, finish);
+    waiting.add(ticket);
+    return ticket;
+  }
+
+  /** Takes a call out of line without admitting it (its caller gave up). */
+  public void cancel(Ticket ticket) {
+    waiting.remove(ticket);
+  }
+
+  /** The call is over: frees its place among the tenant's calls in flight. */
+  public void release(Ticket ticket) {
+    if (ticket.isGranted() && !ticket.released) {
+      ticket.released = true;
+      TenantState state = tenants.get(ticket.tenantId);
+      if (state != null) {
+        state.inFlight--;
+      }
+    }
+  }
+
+  public int waitingCount() {
+    return waiting.size();
+  }
+
+  /**
+   * Admits every waiting call that can go now, tenants under their share first, then in fair-queueing order.
+   * A tenant blocked by its own limits does not hold up the others.
+   */
+  public Dispatch dispatch() {
+    long now = clock.getAsLong();
+    List<Ticket> granted = new ArrayList<>();
+    long next = Long.MAX_VALUE;
+    Map<String, Boolean> underShare = shares(now);
+    List<Ticket> order = new ArrayList<>(waiting);
+    order.sort(Comparator.comparing((Ticket t) -> !underShare.getOrDefault(t.tenantId, true))
+        .thenComparingDouble(t -> t.startTag).thenComparingLong(t -> t.sequence));
+    for (Ticket ticket : order) {
+      TenantState tenant = tenants.get(ticket.tenantId);
+      long tenantWait = tenantWait(tenant, ticket.cost);
+      if (tenantWait != 0) {
+        next = Math.min(next, tenantWait);
+        continue;
+      }
+      boolean under = underShare.getOrDefault(ticket.tenantId, true);
+      long projectWait = Math.max(wait(requests, 1, under), wait(tokens, ticket.cost.tokens(), under));
+      if (projectWait != 0) {
+        next = Math.min(next, projectWait);
+        if (under) {
+          continue; // A smaller call of another quiet tenant may still fit.
+        }
+        break; // Over-share calls go strictly in fair-queueing order.
+      }
+      take(requests, 1);
+      take(tokens, ticket.cost.tokens());
+      tenant.requests.consumeIgnoringRateLimits(1);
+      if (tenant.audio != null) {
+        tenant.audio.consumeIgnoringRateLimits(ticket.cost.audioMillis());
+      }
+      tenant.inFlight++;
+      tenant.recentGrants.addLast(now);
+      ticket.grantedNanos = now;
+      virtualTime = Math.max(virtualTime, ticket.startTag);
+      waiting.remove(ticket);
+      granted.add(ticket);
+    }
+    return new Dispatch(granted, next);
+  }
+
+  /**
+   * Which tenants are under their weighted share of the project's request rate, among those with work (waiting
+   * or granted within the share window). Without a project request limit every tenant is.
+   */
+  private Map<String, Boolean> shares(long now) {
+    Map<String, Boolean> under = new HashMap<>();
+    if (requests == null) {
+      return under;
+    }
+    double totalWeight = 0;
+    Map<String, Double> active = new HashMap<>();
+    for (Map.Entry<String, TenantState> entry : tenants.entrySet()) {
+      Deque<Long> grants = entry.getValue().recentGrants;
+      while (!grants.isEmpty() && grants.peekFirst() < now - SHARE_WINDOW_NANOS) {
+        grants.pollFirst();
+      }
+      boolean hasWork = !grants.isEmpty() || waiting.stream().anyMatch(t -> t.tenantId.equals(entry.getKey()));
+      if (hasWork) {
+        active.put(entry.getKey(), entry.getValue().quota.weight());
+        totalWeight += entry.getValue().quota.weight();
+      }
+    }
+    double projectPerWindow = limits.requestsPerMinute() * (double) SHARE_WINDOW_NANOS / MINUTE_NANOS;
+    for (Map.Entry<String, Double> entry : active.entrySet()) {
+      double share = projectPerWindow * entry.getValue() / totalWeight;
+      under.put(entry.getKey(), tenants.get(entry.getKey()).recentGrants.size() < share);
+    }
+    return under;
+  }
+
+  /** Nanos until the tenant's own limits allow the call (0: now); MAX_VALUE when only a release will help. */
+  private static long tenantWait(TenantState tenant, CallCost cost) {
+    Integer maxInFlight = tenant.quota.callsInFlight();
+    if (maxInFlight != null && tenant.inFlight >= maxInFlight) {
+      return Long.MAX_VALUE;
+    }
+    long wait = estimate(tenant.requests, 1);
+    if (tenant.audio != null) {
+      wait = Math.max(wait, estimate(tenant.audio, Math.min(cost.audioMillis(), tenant.audioCapacity)));
+    }
+    return wait;
+  }
+
+  /**
+   * Nanos until the project bucket can give {@code amount}, keeping half its capacity in reserve unless the
+   * tenant is under its share. A call larger than what may be taken at once waits for that much, then runs the
+   * bucket into debt, which later refill pays back: the rate still holds.
+   */
+  private static long wait(@Nullable Limited limited, long amount, boolean underShare) {
+    if (limited == null) {
+      return 0;
+    }
+    long reserve = underShare ? 0 : limited.capacity() / 2;
+    long need = Math.min(amount, limited.capacity() - reserve) + reserve;
+    return estimate(limited.bucket(), Math.max(1, need));
+  }
+
+  private static long estimate(Bucket bucket, long amount) {
+    return bucket.estimateAbilityToConsume(amount).getNanosToWaitForRefill();
+  }
+
+  private static void take(@Nullable Limited limited, long amount) {
+    if (limited != null) {
+      limited.bucket().consumeIgnoringRateLimits(amount);
+    }
+  }
+
+  /** Cost in shares of a minute of the project's capacity: the larger of its request and token shares. */
+  private double normalizedCost(CallCost cost) {
+    if (limits == null) {
+      return 1;
+    }
+    double byRequests = limits.requestsPerMinute() == null ? 0 : 1.0 / limits.requestsPerMinute();
+    double byTokens = limits.tokensPerMinute() == null ? 0 : cost.tokens() / (double) limits.tokensPerMinute();
+    double share = Math.max(byRequests, byTokens);
+    return share == 0 ? 1 : share;
+  }
+
+  private TenantState tenant(TenantConfig tenant) {
+    TenantConfig.Quota quota = tenant.quota();
+    TenantState state = tenants.get(tenant.id());
+    if (state == null) {
+      state = new TenantState(quota);
+      state.requests = bucket(requestBandwidth(quota));
+      tenants.put(tenant.id(), state);
+      configureAudio(state, quota);
+      return state;
+    }
+    if (!state.quota.equals(quota)) {
+      state.requests.replaceConfiguration(BucketConfiguration.builder().addLimit(requestBandwidth(quota)).build(),
+          TokensInheritanceStrategy.PROPORTIONALLY);
+      state.quota = quota;
+      configureAudio(state, quota);
+    }
+    return state;
+  }
+
+  private void configureAudio(TenantState state, TenantConfig.Quota quota) {
+    Long perMinute = quota.audioSecondsPerMinute();
+    if (perMinute == null) {
+      state.audio = null;
+      return;
+    }
+    // The same burst, in time, as the request bucket: burst/rpm of a minute's audio, at least a second.
+    long capacity = Math.max(1000, perMinute * 1000 * quota.burst() / Math.max(1, quota.requestsPerMinute()));
+    Bandwidth bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(perMinute * 1000, Duration.ofMinutes(1))
+        .initialTokens(capacity).build();
+    if (state.audio == null) {
+      state.audio = bucket(bandwidth);
+    } else {
+      state.audio.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth).build(),
+          TokensInheritanceStrategy.PROPORTIONALLY);
+    }
+    state.audioCapacity = capacity;
+  }
+
+  private static Bandwidth requestBandwidth(TenantConfig.Quota quota) {
+    return Bandwidth.builder().capacity(quota.burst()).refillGreedy(quota.requestsPerMinute(), Duration.ofMinutes(1))
+        .initialTokens(quota.burst()).build();
+  }
+
+  /**
+   * A bucket that cannot admit more than {@code perMinute} in any sliding minute: capacity C (two seconds of
+   * rate, at least 2) and refill of {@code perMinute - C} per minute.
+   */
+  private @Nullable Limited windowSafe(@Nullable Limited current, @Nullable Long perMinute) {
+    if (perMinute == null) {
+      return null;
+    }
+    long capacity = Math.max(2, (perMinute + 29) / 30);
+    long refill = Math.max(1, perMinute - capacity);
+    Bandwidth bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1))
+        .initialTokens(capacity).build();
+    if (current == null) {
+      return new Limited(bucket(bandwidth), capacity);
+    }
+    current.bucket().replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth).build(),
+        TokensInheritanceStrategy.PROPORTIONALLY);
+    return new Limited(current.bucket(), capacity);
+  }
+
+  private Bucket bucket(Bandwidth bandwidth) {
+    return Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(meter).build();
+  }
+
+  private static @Nullable Long toLong(@Nullable Integer value) {
+    return value == null ? null : value.longValue();
+  }
+}
