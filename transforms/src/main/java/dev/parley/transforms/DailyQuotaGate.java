@@ -49,6 +49,7 @@ import org.joda.time.Instant;
 public final class DailyQuotaGate
     extends PTransform<PCollection<ProbedAudio>, WithFailures.Result<PCollection<ProbedAudio>, DeadLetter>> {
   static final String STAGE = "DailyQuotaGate";
+  static final org.joda.time.Duration RECHECK = org.joda.time.Duration.standardMinutes(1);
   private static final TupleTag<ProbedAudio> PASSED = new TupleTag<>("passed") {};
   private static final TupleTag<ProbedAudio> DEFERRED = new TupleTag<>("deferred") {};
 
@@ -138,7 +139,11 @@ public final class DailyQuotaGate
     }
   }
 
-  /** Holds a tenant's deferred calls until its cap resets, then tries them again; what still does not fit waits on. */
+  /**
+   * Holds a tenant's deferred calls until its cap resets, then tries them again; what still does not fit waits
+   * on. It also looks every {@link #RECHECK}, so a cap raised in the config releases held calls without waiting
+   * for the reset.
+   */
   static final class HoldUntilResetFn extends DoFn<KV<String, ProbedAudio>, ProbedAudio> {
     private final TenantConfigSpec tenants;
     private final StageMetrics metrics = new StageMetrics(STAGE);
@@ -187,7 +192,9 @@ public final class DailyQuotaGate
     }
 
     private Instant nextReset(ProbedAudio call) {
-      return reserve(registry.current(), call, false).map(o -> new Instant(o.resetsAt().toEpochMilli()))
+      Instant recheck = Instant.now().plus(RECHECK);
+      return reserve(registry.current(), call, false)
+          .map(o -> new Instant(Math.min(o.resetsAt().toEpochMilli(), recheck.getMillis())))
           .orElse(Instant.now());
     }
   }

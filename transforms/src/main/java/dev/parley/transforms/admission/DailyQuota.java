@@ -21,6 +21,8 @@ public final class DailyQuota {
   static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
   private static final DailyQuota SHARED = new DailyQuota();
 
+  DailyQuota() {}
+
   /** A call over a cap: the message names the limit, its value and the setting to raise (as Mimir does). */
   public record OverCap(String message, Instant resetsAt) {}
 

@@ -39,6 +39,7 @@ public final class ProjectScheduler {
   /** Grants in this window decide whether a tenant is under its share. */
   static final long SHARE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
   private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
+  private static final long SECOND_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final LongSupplier clock;
   private final TimeMeter meter;
@@ -61,6 +62,8 @@ public final class ProjectScheduler {
     long audioCapacity;
     int inFlight;
     double lastFinishTag;
+    /** When the tenant last started having work after a quiet spell: a new tenant's rate counts from here. */
+    long activeSinceNanos;
     final Deque<Long> recentGrants = new ArrayDeque<>();
 
     TenantState(TenantConfig.Quota quota) {
@@ -100,10 +103,14 @@ public final class ProjectScheduler {
   /** Puts a call in line. The tenant's quota is taken from this config, so a change applies at once. */
   public Ticket enqueue(TenantConfig tenant, CallCost cost) {
     TenantState state = tenant(tenant);
+    long now = clock.getAsLong();
+    if (state.recentGrants.isEmpty() && waiting.stream().noneMatch(t -> t.tenantId.equals(tenant.id()))) {
+      state.activeSinceNanos = now;
+    }
     double start = Math.max(virtualTime, state.lastFinishTag);
     double finish = start + normalizedCost(cost) / Math.max(1e-6, tenant.quota().weight());
     state.lastFinishTag = finish;
-    Ticket ticket = new Ticket(tenant.id(), cost, sequence++, clock.getAsLong(), start, finish);
+    Ticket ticket = new Ticket(tenant.id(), cost, sequence++, now, start, finish);
     waiting.add(ticket);
     return ticket;
   }
@@ -174,7 +181,9 @@ public final class ProjectScheduler {
 
   /**
    * Which tenants are under their weighted share of the project's request rate, among those with work (waiting
-   * or granted within the share window). Without a project request limit every tenant is.
+   * or granted within the share window). A tenant's rate is its grants over the window, or over the time since
+   * it became active if that is shorter (at least a second), so a newcomer that starts at full speed counts as
+   * over its share at once. Without a project request limit every tenant is under.
    */
   private Map<String, Boolean> shares(long now) {
     Map<String, Boolean> under = new HashMap<>();
@@ -194,10 +203,12 @@ public final class ProjectScheduler {
         totalWeight += entry.getValue().quota.weight();
       }
     }
-    double projectPerWindow = limits.requestsPerMinute() * (double) SHARE_WINDOW_NANOS / MINUTE_NANOS;
+    double projectPerNano = limits.requestsPerMinute() / (double) MINUTE_NANOS;
     for (Map.Entry<String, Double> entry : active.entrySet()) {
-      double share = projectPerWindow * entry.getValue() / totalWeight;
-      under.put(entry.getKey(), tenants.get(entry.getKey()).recentGrants.size() < share);
+      TenantState state = tenants.get(entry.getKey());
+      long elapsed = Math.min(SHARE_WINDOW_NANOS, Math.max(SECOND_NANOS, now - state.activeSinceNanos));
+      double share = projectPerNano * elapsed * entry.getValue() / totalWeight;
+      under.put(entry.getKey(), state.recentGrants.size() < share);
     }
     return under;
   }
