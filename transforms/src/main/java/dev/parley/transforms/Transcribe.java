@@ -5,13 +5,10 @@ import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
-import dev.parley.tenant.ReloadingTenantRegistry;
-import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.admission.AdmissionControl;
-import dev.parley.transforms.admission.LocalAdmission;
 import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.admission.Ticket;
 import dev.parley.transforms.deadletter.DeadLetters;
@@ -20,13 +17,10 @@ import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.transcribe.CallExecutor;
 import dev.parley.transforms.transcribe.CallOutcome;
 import dev.parley.transforms.transcribe.CallRunner;
-import dev.parley.transforms.transcribe.GeminiEngine;
 import dev.parley.transforms.transcribe.ModelEndpoints;
-import dev.parley.transforms.transcribe.SpeechToTextEngine;
 import dev.parley.transforms.transcribe.TranscriptionEngine;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -67,7 +61,7 @@ public abstract class Transcribe
     extends PTransform<PCollection<ProbedAudio>, WithFailures.Result<PCollection<CallRecord>, DeadLetter>> {
   static final String STAGE = "Transcribe";
   static final Duration MAX_BATCH_WAIT = Duration.standardSeconds(1);
-  private static final TupleTag<CallRecord> TRANSCRIBED = new TupleTag<>("transcribed") {};
+  static final TupleTag<CallRecord> TRANSCRIBED = new TupleTag<>("transcribed") {};
 
   abstract TenantConfigSpec tenants();
 
@@ -89,8 +83,11 @@ public abstract class Transcribe
   /** Model calls in flight at once per worker JVM. */
   abstract int maxCallsInFlight();
 
-  /** Calls handed to one DoFn invocation; in streaming a batch waits at most {@link #MAX_BATCH_WAIT} to fill. */
+  /** Batch runs: calls handed to one DoFn invocation, admitted and made together. */
   abstract int batchSize();
+
+  /** Streaming runs: keys per tenant, so a busy tenant's backlog is spread over workers. */
+  abstract int shardsPerTenant();
 
   abstract Builder toBuilder();
 
@@ -105,6 +102,7 @@ public abstract class Transcribe
         .baseRequestTimeout(Duration.standardMinutes(1))
         .maxCallsInFlight(64)
         .batchSize(32)
+        .shardsPerTenant(8)
         .build();
   }
 
@@ -146,20 +144,34 @@ public abstract class Transcribe
 
     abstract Builder batchSize(int value);
 
+    abstract Builder shardsPerTenant(int value);
+
     abstract Transcribe build();
   }
 
   @Override
   public WithFailures.Result<PCollection<CallRecord>, DeadLetter> expand(PCollection<ProbedAudio> calls) {
-    PCollectionTuple out = calls
-        .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
-        .apply("BatchPerTenant", GroupIntoBatches.<String, ProbedAudio>ofSize(batchSize())
-            .withMaxBufferingDuration(MAX_BATCH_WAIT)
-            .withShardedKey())
-        .apply("AdmitAndCall", ParDo.of(new TranscribeFn(this, PayloadEncoder.of(calls)))
-            .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+    PayloadEncoder<ProbedAudio> encoder = PayloadEncoder.of(calls);
+    PCollectionTuple out;
+    if (calls.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+      out = calls
+          .apply("KeyByTenantShard", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId() + "#"
+                  + Math.floorMod(c.getArrival().getCallId().hashCode(), shardsPerTenant()))
+              .withKeyType(TypeDescriptors.strings()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
+          .apply("AdmitAndCall", ParDo.of(new StreamingCallsFn(this, encoder, calls.getCoder()))
+              .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+    } else {
+      out = calls
+          .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
+              .withKeyType(TypeDescriptors.strings()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
+          .apply("BatchPerTenant", GroupIntoBatches.<String, ProbedAudio>ofSize(batchSize())
+              .withMaxBufferingDuration(MAX_BATCH_WAIT)
+              .withShardedKey())
+          .apply("AdmitAndCall", ParDo.of(new BatchCallsFn(this, encoder))
+              .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+    }
     return WithFailures.Result.of(out, TRANSCRIBED, DeadLetters.TAG);
   }
 
@@ -172,33 +184,10 @@ public abstract class Transcribe
     return java.time.Duration.ofMillis(Math.min(millis, 20 * 60_000));
   }
 
-  static final class TranscribeFn extends DoFn<KV<ShardedKey<String>, Iterable<ProbedAudio>>, CallRecord> {
-    private final Transcribe spec;
-    private final PayloadEncoder<ProbedAudio> encoder;
-    private final StageMetrics metrics = new StageMetrics(STAGE);
-    private transient ReloadingTenantRegistry registry;
-    private transient SecretResolver secrets;
-    private transient Map<String, TranscriptionEngine> engines;
-    private transient AdmissionControl admission;
-    private transient CallExecutor executor;
-    private transient CallRunner runner;
-
-    TranscribeFn(Transcribe spec, PayloadEncoder<ProbedAudio> encoder) {
-      this.spec = spec;
-      this.encoder = encoder;
-    }
-
-    @Setup
-    public void setup() throws Exception {
-      registry = spec.tenants().open();
-      secrets = new SecretResolver();
-      engines = Map.of(
-          TenantConfig.Transcription.GEMINI, new GeminiEngine(spec.endpoints(), secrets),
-          TenantConfig.Transcription.SPEECH_TO_TEXT, new SpeechToTextEngine(spec.endpoints()));
-      admission = LocalAdmission.shared();
-      executor = CallExecutor.shared(spec.maxCallsInFlight());
-      runner = new CallRunner(STAGE, new CallRunner.RetryPolicy(spec.maxAttempts(), spec.maxInvalidAnswerAttempts(),
-          spec.initialBackoff(), spec.maxBackoff(), spec::timeoutFor), admission, encoder, spec.endpoints().toString());
+  /** Batch form of the calling step: a batch's calls are admitted (waiting here) and made at once. */
+  static final class BatchCallsFn extends TranscribeFnBase<KV<ShardedKey<String>, Iterable<ProbedAudio>>> {
+    BatchCallsFn(Transcribe spec, PayloadEncoder<ProbedAudio> encoder) {
+      super(spec, encoder);
     }
 
     /**
@@ -221,9 +210,8 @@ public abstract class Transcribe
         }
       }
       for (Admitting next : admitting) {
-        QuotaHolder holder = QuotaHolder.of(next.tenant());
-        long waited = admission.await(holder.key(), next.ticket());
-        TranscriptionEngine engine = engines.get(next.tenant().transcription().engine());
+        long waited = admission.await(QuotaHolder.of(next.tenant()).key(), next.ticket());
+        TranscriptionEngine engine = engine(next.tenant());
         outcomes.add(executor.submit(() -> runner.run(next.call(), next.tenant(), config, engine, next.ticket(), waited)));
       }
       for (CompletableFuture<CallOutcome> future : outcomes) {
@@ -238,15 +226,5 @@ public abstract class Transcribe
     }
 
     private record Admitting(ProbedAudio call, TenantConfig tenant, Ticket ticket) {}
-
-    @Teardown
-    public void teardown() {
-      if (engines != null) {
-        engines.values().forEach(TranscriptionEngine::close);
-      }
-      if (secrets != null) {
-        secrets.close();
-      }
-    }
   }
 }

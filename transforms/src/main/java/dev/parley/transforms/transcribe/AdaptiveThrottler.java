@@ -53,19 +53,25 @@ public final class AdaptiveThrottler {
   }
 
   /**
-   * Decides whether to send a request now; a request that is sent must later be reported with
-   * {@link #accepted} when the service did not refuse it for load.
+   * Decides whether to send a request now. A request rejected here counts at once; one that is sent counts when
+   * its answer is known ({@link #answered}), so a burst of requests still in flight never looks like refusals.
    *
    * @return true when the request should not be sent
    */
   public synchronized boolean rejectLocally() {
     boolean reject = random.nextDouble() < rejectionProbability();
-    requests.add(clock.getAsLong(), 1);
+    if (reject) {
+      requests.add(clock.getAsLong(), 1);
+    }
     return reject;
   }
 
-  /** The service handled a request (any answer but 429, 5xx or a timeout). */
-  public synchronized void accepted() {
-    accepts.add(clock.getAsLong(), 1);
+  /** A sent request got its answer; {@code accepted} unless it was 429, 5xx or a timeout. */
+  public synchronized void answered(boolean accepted) {
+    long now = clock.getAsLong();
+    requests.add(now, 1);
+    if (accepted) {
+      accepts.add(now, 1);
+    }
   }
 }

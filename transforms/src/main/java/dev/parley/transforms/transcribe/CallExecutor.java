@@ -36,9 +36,22 @@ public final class CallExecutor {
     return SHARED.computeIfAbsent(maxInFlight, CallExecutor::new);
   }
 
+  /** Starts {@code call} if a slot is free now; empty otherwise (the caller tries again later). */
+  public <T> java.util.Optional<CompletableFuture<T>> trySubmit(Callable<T> call) {
+    if (!permits.tryAcquire()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(start(call));
+  }
+
   /** Starts {@code call} once a slot is free; waits for one otherwise. */
   public <T> CompletableFuture<T> submit(Callable<T> call) throws InterruptedException {
     permits.acquire();
+    return start(call);
+  }
+
+  /** Runs {@code call} on a pool thread; the caller holds a permit, which the task returns. */
+  private <T> CompletableFuture<T> start(Callable<T> call) {
     CompletableFuture<T> future = new CompletableFuture<>();
     try {
       threads.execute(() -> {

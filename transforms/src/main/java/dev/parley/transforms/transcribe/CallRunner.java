@@ -86,20 +86,20 @@ public final class CallRunner {
         try {
           if (tenantThrottler.rejectLocally() | projectThrottler.rejectLocally()) {
             deltas.incTenant("locally_rejected", tenantId, 1);
-            throw TranscriptionException.retryable(ErrorCode.MODEL_UNAVAILABLE, null,
-                "not sent: adaptive throttling, the service has been refusing most recent requests");
+            throw new LocallyRejected();
           }
           if (prepared == null) {
             prepared = engine.prepare(request);
           }
           Transcript transcript = prepared.attempt();
-          tenantThrottler.accepted();
-          projectThrottler.accepted();
+          tenantThrottler.answered(true);
+          projectThrottler.answered(true);
           return transcribed(call, tenant, transcript, prepared.audioSha256(), config, admissionNanos, deltas);
         } catch (TranscriptionException e) {
-          if (isAnsweredWithoutOverload(e.code())) {
-            tenantThrottler.accepted();
-            projectThrottler.accepted();
+          if (!(e instanceof LocallyRejected)) {
+            boolean accepted = isAnsweredWithoutOverload(e.code());
+            tenantThrottler.answered(accepted);
+            projectThrottler.answered(accepted);
           }
           if (e.code() == ErrorCode.MODEL_RESPONSE_INVALID) {
             invalidAnswers++;
@@ -188,6 +188,14 @@ public final class CallRunner {
     if (millis > 0) {
       deltas.incTenant("delayed", tenantId, 1);
       deltas.throttled("admission_wait_ms", tenantId, millis);
+    }
+  }
+
+  /** An attempt the adaptive throttler kept from being sent. */
+  private static final class LocallyRejected extends TranscriptionException {
+    LocallyRejected() {
+      super(ErrorCode.MODEL_UNAVAILABLE, true, null,
+          "not sent: adaptive throttling, the service has been refusing most recent requests");
     }
   }
 
