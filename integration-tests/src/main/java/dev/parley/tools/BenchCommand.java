@@ -1,6 +1,7 @@
 package dev.parley.tools;
 
 import dev.parley.tools.bench.EngineBench;
+import dev.parley.tools.bench.QuotaBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./parley bench ...}: benchmarks that print their figures; each ends with one summary line. */
 @Command(name = "bench", description = "Benchmarks; each prints its figures and ends with one summary line.",
-    subcommands = BenchCommand.Engine.class)
+    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -34,6 +35,28 @@ public final class BenchCommand implements Runnable {
       Path dir = workdir("engine");
       try {
         System.out.println(new EngineBench(calls, inFlight, latencyMs, concurrent, bigMb * 1_000_000).run(dir));
+        return 0;
+      } finally {
+        Folders.deleteRecursively(dir);
+      }
+    }
+  }
+
+  @Command(name = "quota", mixinStandardHelpOptions = true, description = {
+      "Admission in real time against the emulator's project limit: fairness, utilization, 429s, quiet-tenant",
+      "delay, against a naive baseline; then a batch backfill."})
+  static final class Quota implements Callable<Integer> {
+    @Option(names = "--project-rpm", defaultValue = "120") int projectRpm;
+    @Option(names = "--seconds", defaultValue = "150", description = "Length of each streaming run.") int seconds;
+    @Option(names = "--warmup-seconds", defaultValue = "30") int warmup;
+    @Option(names = "--batch-calls", defaultValue = "180") int batchCalls;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workdir("quota");
+      try {
+        System.out.println(new QuotaBench(projectRpm, org.joda.time.Duration.standardSeconds(seconds),
+            org.joda.time.Duration.standardSeconds(warmup), batchCalls).run(dir));
         return 0;
       } finally {
         Folders.deleteRecursively(dir);

@@ -89,6 +89,9 @@ public abstract class Transcribe
   /** Streaming runs: keys per tenant, so a busy tenant's backlog is spread over workers. */
   abstract int shardsPerTenant();
 
+  /** False only for the quota benchmark's baseline, which sends every call at once. */
+  abstract boolean admitted();
+
   abstract Builder toBuilder();
 
   public static Transcribe using(TenantConfigSpec tenants, ModelEndpoints endpoints) {
@@ -103,6 +106,7 @@ public abstract class Transcribe
         .maxCallsInFlight(64)
         .batchSize(32)
         .shardsPerTenant(8)
+        .admitted(true)
         .build();
   }
 
@@ -118,6 +122,11 @@ public abstract class Transcribe
   /** The time each model request may take: {@code base}, plus half a second per second of audio. */
   public Transcribe withRequestTimeout(Duration base) {
     return toBuilder().baseRequestTimeout(base).build();
+  }
+
+  /** No admission control: the baseline of {@code ./parley bench quota}, never a production setting. */
+  public Transcribe withoutAdmission() {
+    return toBuilder().admitted(false).build();
   }
 
   public Transcribe withMaxCallsInFlight(int calls) {
@@ -145,6 +154,8 @@ public abstract class Transcribe
     abstract Builder batchSize(int value);
 
     abstract Builder shardsPerTenant(int value);
+
+    abstract Builder admitted(boolean value);
 
     abstract Transcribe build();
   }
