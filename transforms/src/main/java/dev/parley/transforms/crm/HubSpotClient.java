@@ -47,7 +47,8 @@ public final class HubSpotClient implements CrmClient {
 
   @Override
   public String endpointKey(TenantConfig tenant) {
-    return "hubspot/" + tenant.id();
+    String base = tenant.crm().hubspot().baseUrl();
+    return "hubspot/" + tenant.id() + "/" + (base == null ? TenantConfig.HubSpot.DEFAULT_BASE_URL : base);
   }
 
   @Override

@@ -44,14 +44,14 @@ final class SalesforceAuth {
     this.secrets = secrets;
   }
 
-  Session session(TenantConfig tenant, CallBudget budget, RequestRate rate)
+  Session session(TenantConfig tenant, CallBudget budget, CrmHttp.Limit limit)
       throws CrmException, SecretUnavailableException, InterruptedException {
     Session cached = sessions.get(tenant.id());
-    return cached != null ? cached : refresh(tenant, budget, rate);
+    return cached != null ? cached : refresh(tenant, budget, limit);
   }
 
   /** Forgets the tenant's token (Salesforce said it expired) and fetches a new one. */
-  Session refresh(TenantConfig tenant, CallBudget budget, RequestRate rate)
+  Session refresh(TenantConfig tenant, CallBudget budget, CrmHttp.Limit limit)
       throws CrmException, SecretUnavailableException, InterruptedException {
     sessions.remove(tenant.id());
     TenantConfig.Salesforce settings = tenant.crm().salesforce();
@@ -73,8 +73,7 @@ final class SalesforceAuth {
         .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"))));
-    HttpResponse<String> response = http.send(budget, tenant.id(), request,
-        new CrmHttp.Limit(SalesforceClient.KEY_PREFIX + tenant.id(), rate));
+    HttpResponse<String> response = http.send(budget, tenant.id(), request, limit);
     if (response.statusCode() != 200) {
       CrmException failure = CrmHttp.failure("Salesforce token endpoint", response);
       throw failure.isRetryable() ? failure

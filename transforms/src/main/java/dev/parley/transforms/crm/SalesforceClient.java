@@ -34,7 +34,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the org's rolling 24-hour allowance is spent: the push ends and the tenant is blocked for an hour.
  */
 public final class SalesforceClient implements CrmClient {
-  static final String KEY_PREFIX = "salesforce/";
   static final Duration REQUEST_LIMIT_BLOCK = Duration.ofHours(1);
   private static final int DESCRIPTION_CHARS = 32_000;
 
@@ -48,7 +47,7 @@ public final class SalesforceClient implements CrmClient {
 
   @Override
   public String endpointKey(TenantConfig tenant) {
-    return KEY_PREFIX + tenant.id();
+    return "salesforce/" + tenant.id() + "/" + tenant.crm().salesforce().instanceUrl();
   }
 
   @Override
@@ -128,9 +127,9 @@ public final class SalesforceClient implements CrmClient {
   private HttpResponse<String> send(TenantConfig tenant, CallBudget budget, String method, String path,
       @Nullable Object body) throws CrmException, SecretUnavailableException, InterruptedException {
     TenantConfig.Salesforce settings = tenant.crm().salesforce();
-    RequestRate rate = RequestRate.perMinute(settings.requestsPerMinute() == null
-        ? TenantConfig.Salesforce.DEFAULT_REQUESTS_PER_MINUTE : settings.requestsPerMinute());
-    SalesforceAuth.Session session = auth.session(tenant, budget, rate);
+    CrmHttp.Limit limit = new CrmHttp.Limit(endpointKey(tenant), RequestRate.perMinute(
+        settings.requestsPerMinute() == null ? TenantConfig.Salesforce.DEFAULT_REQUESTS_PER_MINUTE : settings.requestsPerMinute()));
+    SalesforceAuth.Session session = auth.session(tenant, budget, limit);
     for (int attempt = 1; ; attempt++) {
       String version = settings.apiVersion() == null ? TenantConfig.Salesforce.DEFAULT_API_VERSION : settings.apiVersion();
       HttpRequest.Builder request = HttpRequest.newBuilder(
@@ -139,11 +138,11 @@ public final class SalesforceClient implements CrmClient {
           .header("Content-Type", "application/json")
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString(CrmHttp.body(body)));
-      HttpResponse<String> response = http.send(budget, tenant.id(), request, new CrmHttp.Limit(endpointKey(tenant), rate));
+      HttpResponse<String> response = http.send(budget, tenant.id(), request, limit);
       if (response.statusCode() != 401 || attempt > 1) {
         return response;
       }
-      session = auth.refresh(tenant, budget, rate);
+      session = auth.refresh(tenant, budget, limit);
     }
   }
 
