@@ -16,6 +16,7 @@ import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tools.SampleCalls;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public class HubSpotCrmTest {
   }
 
   private static CallRecord byPhoneOnly(String callId) {
-    CallRecord call = SinkFixtures.call("acme", callId, 2);
+    CallRecord call = SampleCalls.call("acme", callId, 2);
     return call.toBuilder().setMetadata(call.getMetadata().toBuilder().setParticipantEmails(List.of("nobody@else.example"))
         .setDirection(CallMetadata.OUTBOUND).setFromNumber("+14155559876").setToNumber("+1 (212) 555-0199").build()).build();
   }
@@ -77,9 +78,9 @@ public class HubSpotCrmTest {
   public void logsEachCallOnceOnItsContactAndUpdatesItOnRedelivery() throws Exception {
     String byEmail = hubspot.addContact("pat@customer.example", null, null);
     String byPhone = hubspot.addContact("sam@other.example", "(212) 555-0199", null);
-    CallRecord c1 = SinkFixtures.call("acme", "c1", 3);
+    CallRecord c1 = SampleCalls.call("acme", "c1", 3);
     WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(c1, byPhoneOnly("c2"), c1,
-        SinkFixtures.call("globex", "g1", 1));
+        SampleCalls.call("globex", "g1", 1));
     PAssert.that(result.failures()).empty();
     PAssert.that(result.output()).satisfies(syncs -> {
       List<CrmSync> all = StreamSupport.stream(syncs.spliterator(), false).toList();
@@ -115,7 +116,7 @@ public class HubSpotCrmTest {
   @Test
   public void waitsOutTheTenSecondlyLimit() throws Exception {
     hubspot.script("/crm", HubSpotStandIn.tenSecondly());
-    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SinkFixtures.call("acme", "c1", 1));
+    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SampleCalls.call("acme", "c1", 1));
     PAssert.that(result.failures()).empty();
     PAssert.thatSingleton(result.output()).satisfies(sync -> {
       assertEquals(CrmSync.SYNCED, sync.getStatus());
@@ -133,7 +134,7 @@ public class HubSpotCrmTest {
   public void deadLettersCallsOnceTheDailyLimitIsSpentWithoutTryingAgain() throws Exception {
     hubspot.script("/crm", HubSpotStandIn.daily(), HubSpotStandIn.daily());
     WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(
-        SinkFixtures.call("acme", "c1", 1), SinkFixtures.call("acme", "c2", 1));
+        SampleCalls.call("acme", "c1", 1), SampleCalls.call("acme", "c2", 1));
     PAssert.that(result.failures()).satisfies(letters -> {
       List<DeadLetter> all = StreamSupport.stream(letters.spliterator(), false).toList();
       assertThat(all, hasSize(2));

@@ -14,6 +14,7 @@ import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tools.SampleCalls;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +83,8 @@ public class SalesforceCrmTest {
   public void upsertsOneTaskPerCallOnItsContactOrLeadWithBothAuthFlows() throws Exception {
     String contact = salesforce.addPerson("Contact", "pat@customer.example", null);
     String lead = salesforce.addPerson("Lead", "lee@prospect.example", "(415) 555-0123");
-    CallRecord c1 = SinkFixtures.call("acme", "c1", 3);
-    CallRecord g1 = SinkFixtures.call("globex", "g1", 1);
+    CallRecord c1 = SampleCalls.call("acme", "c1", 3);
+    CallRecord g1 = SampleCalls.call("globex", "g1", 1);
     g1 = g1.toBuilder().setMetadata(g1.getMetadata().toBuilder().setParticipantEmails(List.of()).build()).build();
     WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(c1, g1, c1);
     PAssert.that(result.failures()).empty();
@@ -119,7 +120,7 @@ public class SalesforceCrmTest {
   @Test
   public void refreshesAnExpiredTokenOnce() throws Exception {
     salesforce.expireNextToken();
-    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SinkFixtures.call("acme", "c1", 1));
+    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SampleCalls.call("acme", "c1", 1));
     PAssert.that(result.failures()).empty();
     pipeline.run().waitUntilFinish();
     assertThat(salesforce.requests("POST", "/services/oauth2/token"), hasSize(2));
@@ -130,7 +131,7 @@ public class SalesforceCrmTest {
   public void deadLettersACallWhoseExternalIdSeveralTasksHold() throws Exception {
     salesforce.addTask(FIELD, "dup");
     salesforce.addTask(FIELD, "dup");
-    PAssert.thatSingleton(push(SinkFixtures.call("acme", "dup", 1)).failures()).satisfies(letter -> {
+    PAssert.thatSingleton(push(SampleCalls.call("acme", "dup", 1)).failures()).satisfies(letter -> {
       assertEquals("CRM_AMBIGUOUS_MATCH", letter.getErrorCode());
       assertThat(letter.getMessage(), containsString(FIELD + " = dup"));
       return null;
@@ -141,7 +142,7 @@ public class SalesforceCrmTest {
   @Test
   public void deadLettersCallsOnceTheOrgsRequestLimitIsSpent() throws Exception {
     salesforce.script("/services/data/v62.0/query", SalesforceStandIn.requestLimitExceeded());
-    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SinkFixtures.call("acme", "c1", 1));
+    WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(SampleCalls.call("acme", "c1", 1));
     PAssert.thatSingleton(result.failures()).satisfies(letter -> {
       assertEquals("CRM_DAILY_LIMIT_REACHED", letter.getErrorCode());
       assertThat(letter.getMessage(), containsString("REQUEST_LIMIT_EXCEEDED"));

@@ -1,19 +1,12 @@
 package dev.parley.it;
 
-import dev.parley.model.AudioInfo;
-import dev.parley.model.CallMetadata;
-import dev.parley.model.CallRecord;
-import dev.parley.model.Transcript;
-import dev.parley.model.TranscriptSegment;
 import dev.parley.tenant.TenantConfigSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.joda.time.Instant;
 
-/** Transcribed calls and a tenant config for the sink tests: acme (shared database) and globex (its own). */
+/** The tenant config of the sink tests: acme (shared database) and globex (its own). */
 final class SinkFixtures {
   static final String GLOBEX_DATABASE = "projects/globex-data/instances/globex-eu/databases/parley_calls";
 
@@ -43,25 +36,5 @@ final class SinkFixtures {
             crm: %s
         """.formatted(acmeCrm, globexCrm));
     return new TenantConfigSpec(List.of(dir.toString()), java.time.Duration.ofHours(1));
-  }
-
-  static CallRecord call(String tenant, String callId, int segments) {
-    List<TranscriptSegment> list = new ArrayList<>();
-    for (int i = 0; i < segments; i++) {
-      list.add(TranscriptSegment.of(i % 2 == 0 ? "Agent" : "Customer", i * 2000L, i * 2000L + 1800,
-          "turn " + i + " of call " + callId));
-    }
-    return CallRecord.builder().setTenantId(tenant).setCallId(callId).setSourceUri("gs://drop/" + tenant + "/" + callId + ".wav")
-        .setObjectGeneration(7L)
-        .setMetadata(CallMetadata.builder().setDirection(CallMetadata.INBOUND).setFromNumber("+14155550123")
-            .setToNumber("+14155559876").setParticipantEmails(List.of("pat@customer.example")).build())
-        .setAudio(AudioInfo.builder().setFormat("WAV").setCodec("PCM_S16LE").setMimeType("audio/wav")
-            .setDurationMillis(segments * 2000L).setSampleRateHz(8000).setChannels(1).build())
-        .setTranscript(Transcript.builder().setSegments(list).setLanguage("en-US")
-            .setSummary("Pat asked for a quote for fifty seats.").setActionItems(List.of("Send the quote"))
-            .setModel("gemini/gemini-2.5-flash").setInputTokens(64L * segments).setOutputTokens(20).build())
-        .setEngine("gemini").setStatus(CallRecord.STATUS_TRANSCRIBED).setEstimatedCostUsd(0.0012)
-        .setArrivedAt(Instant.parse("2026-11-25T10:15:00Z")).setProcessedAt(Instant.parse("2026-11-25T10:16:00Z"))
-        .build();
   }
 }

@@ -18,6 +18,7 @@ import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tools.SampleCalls;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +84,8 @@ public class WebhookCrmTest {
 
   @Test
   public void deliversSignedEventsWhoseIdIsTheCallId() throws Exception {
-    PAssert.that(push(sink(), SinkFixtures.call("acme", "c1", 2), SinkFixtures.call("acme", "c2", 1),
-        SinkFixtures.call("acme", "c1", 2)).failures()).empty();
+    PAssert.that(push(sink(), SampleCalls.call("acme", "c1", 2), SampleCalls.call("acme", "c2", 1),
+        SampleCalls.call("acme", "c1", 2)).failures()).empty();
     pipeline.run().waitUntilFinish();
 
     List<WebhookReceiver.Delivery> deliveries = acme.deliveries();
@@ -102,7 +103,7 @@ public class WebhookCrmTest {
   @Test
   public void honoursRetryAfter() throws Exception {
     acme.script("/", WebhookReceiver.tooManyRequests(1));
-    PAssert.that(push(sink(), SinkFixtures.call("acme", "c1", 1)).failures()).empty();
+    PAssert.that(push(sink(), SampleCalls.call("acme", "c1", 1)).failures()).empty();
     long started = System.nanoTime();
     pipeline.run().waitUntilFinish();
     assertThat(acme.deliveries(), hasSize(1));
@@ -115,8 +116,8 @@ public class WebhookCrmTest {
     acme.answerAlways(WebhookReceiver.gone());
     List<CallRecord> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      calls.add(SinkFixtures.call("acme", "a" + i, 1));
-      calls.add(SinkFixtures.call("globex", "g" + i, 1));
+      calls.add(SampleCalls.call("acme", "a" + i, 1));
+      calls.add(SampleCalls.call("globex", "g" + i, 1));
     }
     WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(sink(), calls.toArray(CallRecord[]::new));
     PAssert.that(result.failures()).satisfies(letters -> {
@@ -141,8 +142,8 @@ public class WebhookCrmTest {
     globex.answerAlways(HttpStandIn.Answer.of(503, "{\"error\":\"maintenance\"}"));
     List<CallRecord> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      calls.add(SinkFixtures.call("globex", "g" + i, 1));
-      calls.add(SinkFixtures.call("acme", "a" + i, 1));
+      calls.add(SampleCalls.call("globex", "g" + i, 1));
+      calls.add(SampleCalls.call("acme", "a" + i, 1));
     }
     WithFailures.Result<PCollection<CrmSync>, DeadLetter> result = push(
         sink().withMaxAttempts(2).withCircuitBreaker(1, Duration.ofMinutes(5)), calls.toArray(CallRecord[]::new));

@@ -21,6 +21,7 @@ import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
 import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tools.SampleCalls;
 import dev.parley.transforms.spanner.SpannerDatabase;
 import dev.parley.transforms.spanner.SpannerTargets;
 import dev.parley.transforms.spanner.WriteToSpanner;
@@ -94,9 +95,9 @@ public class WriteToSpannerTest {
 
   @Test
   public void writesEveryTableToEachTenantsDatabaseAndRewritesRedeliveredCalls() throws Exception {
-    CallRecord acme = SinkFixtures.call("acme", "c1", 3);
+    CallRecord acme = SampleCalls.call("acme", "c1", 3);
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(sink(SHARED),
-        acme, SinkFixtures.call("acme", "c2", 1), SinkFixtures.call("globex", "c3", 2), acme);
+        acme, SampleCalls.call("acme", "c2", 1), SampleCalls.call("globex", "c3", 2), acme);
     PAssert.that(result.failures()).empty();
     PAssert.that(result.output()).satisfies(written -> {
       assertEquals(4, StreamSupport.stream(written.spliterator(), false).count());
@@ -129,7 +130,7 @@ public class WriteToSpannerTest {
 
   @Test
   public void spreadsALongTranscriptOverSeveralCommitsWithinSpannersLimits() throws Exception {
-    PCollection<CallRecord> written = write(sink(SHARED), SinkFixtures.call("acme", "long", 3000)).output();
+    PCollection<CallRecord> written = write(sink(SHARED), SampleCalls.call("acme", "long", 3000)).output();
     PAssert.that(written).satisfies(calls -> {
       assertEquals(1, StreamSupport.stream(calls.spliterator(), false).count());
       return null;
@@ -157,7 +158,7 @@ public class WriteToSpannerTest {
   public void retriesAbortedCommits() throws Exception {
     spanner.mock().setCommitExecutionTime(SimulatedExecutionTime.ofException(
         spanner.mock().createAbortedException(ByteString.copyFromUtf8("aborted-once"))));
-    WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(sink(SHARED), SinkFixtures.call("acme", "c1", 2));
+    WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(sink(SHARED), SampleCalls.call("acme", "c1", 2));
     PAssert.that(result.failures()).empty();
     PAssert.that(result.output()).satisfies(calls -> {
       assertEquals(1, StreamSupport.stream(calls.spliterator(), false).count());
@@ -173,7 +174,7 @@ public class WriteToSpannerTest {
         Status.UNAVAILABLE.withDescription("spanner is down").asRuntimeException()));
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(
         sink(SHARED).withCommitDeadline(Duration.standardSeconds(2)).withMaxCumulativeBackoff(Duration.millis(500)),
-        SinkFixtures.call("acme", "c1", 2), SinkFixtures.call("globex", "c3", 1));
+        SampleCalls.call("acme", "c1", 2), SampleCalls.call("globex", "c3", 1));
     PAssert.that(result.output()).empty();
     PAssert.that(result.failures()).satisfies(letters -> {
       List<String> calls = new ArrayList<>();
@@ -193,7 +194,7 @@ public class WriteToSpannerTest {
   @Test
   public void deadLettersATenantWhoseDatabaseTheJobDoesNotKnow() throws Exception {
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(sink(null),
-        SinkFixtures.call("acme", "c1", 1), SinkFixtures.call("globex", "c3", 1));
+        SampleCalls.call("acme", "c1", 1), SampleCalls.call("globex", "c3", 1));
     PAssert.thatSingleton(result.failures()).satisfies(letter -> {
       assertEquals("STORE_DATABASE_NOT_IN_JOB", letter.getErrorCode());
       assertEquals("acme", letter.getTenantId());

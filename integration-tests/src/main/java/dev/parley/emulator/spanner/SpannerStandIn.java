@@ -6,6 +6,9 @@ import com.google.cloud.spanner.MockSpannerServiceImpl.StatementResult;
 import com.google.cloud.spanner.Statement;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Value;
+import com.google.spanner.admin.instance.v1.GetInstanceRequest;
+import com.google.spanner.admin.instance.v1.Instance;
+import com.google.spanner.admin.instance.v1.InstanceAdminGrpc;
 import com.google.spanner.v1.CommitRequest;
 import com.google.spanner.v1.Mutation;
 import com.google.spanner.v1.ResultSet;
@@ -15,6 +18,7 @@ import com.google.spanner.v1.Type;
 import com.google.spanner.v1.TypeCode;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +78,8 @@ public final class SpannerStandIn implements AutoCloseable {
     mock.setAbortProbability(0.0);
     schema = parseDdl();
     registerSchemaQueries();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(mock).build().start();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(mock)
+        .addService(new InstanceAdmin()).build().start();
   }
 
   public static SpannerStandIn start() throws IOException {
@@ -194,6 +199,16 @@ public final class SpannerStandIn implements AutoCloseable {
           .setType(Type.newBuilder().setCode(i == int64Column ? TypeCode.INT64 : TypeCode.STRING)));
     }
     return ResultSet.newBuilder().setMetadata(ResultSetMetadata.newBuilder().setRowType(type)).addAllRows(rows).build();
+  }
+
+  /** Answers SpannerIO's lookup of the instance's configuration (it only labels metrics with it). */
+  private static final class InstanceAdmin extends InstanceAdminGrpc.InstanceAdminImplBase {
+    @Override
+    public void getInstance(GetInstanceRequest request, StreamObserver<Instance> response) {
+      response.onNext(Instance.newBuilder().setName(request.getName())
+          .setConfig(request.getName().replaceFirst("/instances/.*", "/instanceConfigs/regional-local")).build());
+      response.onCompleted();
+    }
   }
 
   private static String read(String resource) {
