@@ -14,6 +14,7 @@ import dev.parley.transforms.admission.TenantRateLimiter;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
+import dev.parley.transforms.metrics.ThrottledWaits;
 import dev.parley.transforms.transcribe.GeminiEndpoint;
 import dev.parley.transforms.transcribe.GeminiEngine;
 import dev.parley.transforms.transcribe.TranscriptionEngine;
@@ -27,8 +28,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -36,7 +35,6 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.util.BackOff;
 import org.apache.beam.sdk.util.FluentBackoff;
-import org.apache.beam.sdk.util.Sleeper;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -150,7 +148,7 @@ public abstract class Transcribe
     private final Transcribe spec;
     private final PayloadEncoder<ProbedAudio> encoder;
     private final StageMetrics metrics = new StageMetrics(STAGE);
-    private final Counter throttled = Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, Metrics.THROTTLE_TIME_COUNTER_NAME);
+    private final ThrottledWaits waits = new ThrottledWaits(metrics);
     private transient ReloadingTenantRegistry registry;
     private transient SecretResolver secrets;
     private transient TranscriptionEngine engine;
@@ -210,7 +208,7 @@ public abstract class Transcribe
       int invalidAnswers = 0;
       while (true) {
         attempts++;
-        waitFor(limiter.reserve(tenant.get()).toMillis(), tenantId, "admission");
+        waits.waitFor(limiter.reserve(tenant.get()), tenantId, "admission");
         try {
           Transcript transcript = engine.transcribe(request);
           metrics.incTenant("transcribed", tenantId, 1);
@@ -232,18 +230,9 @@ public abstract class Transcribe
           LOG.atInfo().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
               .addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempts)
               .addKeyValue("waitMillis", waitMillis).log("model call failed, will retry");
-          waitFor(waitMillis, tenantId, "retry");
+          waits.waitFor(waitMillis, tenantId, "retry");
         }
       }
-    }
-
-    private void waitFor(long millis, String tenantId, String reason) throws InterruptedException {
-      if (millis <= 0) {
-        return;
-      }
-      throttled.inc(millis);
-      metrics.incTenant(reason + "_wait_ms", tenantId, millis);
-      Sleeper.DEFAULT.sleep(millis);
     }
 
     private static long nextBackoff(BackOff backoff) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.model.ErrorCode;
 import dev.parley.tenant.SecretRedactor;
+import dev.parley.transforms.metrics.ThrottledWaits;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -11,6 +11,7 @@ import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
+import dev.parley.transforms.metrics.ThrottledWaits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
