@@ -54,7 +54,7 @@ public final class BenchCommand implements Runnable {
   static final class Sinks implements Callable<Integer> {
     private static final String HOOK_SECRET = "whsec_" + Base64.getEncoder().encodeToString("bench-webhook-key-0123456789abcd".getBytes());
 
-    @Option(names = "--seconds", defaultValue = "8", description = "Steady-state seconds per sink. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seconds", defaultValue = "6", description = "Steady-state seconds per sink. Default: ${DEFAULT-VALUE}")
     int seconds;
 
     @Option(names = "--segments", defaultValue = "40", description = "Speaker turns per call. Default: ${DEFAULT-VALUE}")

@@ -37,7 +37,7 @@ public abstract class CrmSync implements CallKeyed {
   /** Whether the CRM record was created by this push (false: an earlier push's record was updated). */
   public abstract boolean getCreated();
 
-  /** HTTP requests the push took, retries included. */
+  /** Push attempts made: 1 when the first went through; 0 when the tenant's endpoint was known down. */
   public abstract int getAttempts();
 
   /** The {@link ErrorCode} name when the push failed. */

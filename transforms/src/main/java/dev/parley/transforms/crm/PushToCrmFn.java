@@ -68,7 +68,7 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
   public void process(@Element CallRecord call, MultiOutputReceiver out) throws InterruptedException {
     Optional<TenantConfig> tenant = registry.current().find(call.getTenantId());
     if (tenant.isEmpty()) {
-      fail(out, call, "none", ErrorCode.TENANT_UNKNOWN, "tenant left the config while the call was in flight", 0);
+      fail(out, call, "none", ErrorCode.TENANT_UNKNOWN, "tenant left the config while the call was in flight", 1);
       return;
     }
     String kind = tenant.get().crm().kind();
@@ -87,19 +87,19 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
       Optional<CrmCircuitBreaker.Open> open = breaker.openFor(endpoint);
       if (open.isPresent()) {
         String until = open.get().until().equals(java.time.Instant.MAX) ? "" : " (until " + open.get().until() + ")";
-        fail(out, call, kind, open.get().code(), "not sent: " + open.get().reason() + until, budget.requests());
+        fail(out, call, kind, open.get().code(), "not sent: " + open.get().reason() + until, attempt - 1);
         return;
       }
       try {
         CrmResult result = client.push(tenant.get(), call, budget);
         breaker.succeeded(endpoint);
         metrics.incTenant("pushed", call.getTenantId(), 1);
-        out.get(WriteCallsToCrm.SYNCS).output(sync(call, kind, budget.requests())
+        out.get(WriteCallsToCrm.SYNCS).output(sync(call, kind, attempt)
             .setStatus(CrmSync.SYNCED).setExternalId(result.externalId()).setContactId(result.contactId())
             .setCreated(result.created()).build());
         return;
       } catch (SecretUnavailableException e) {
-        fail(out, call, kind, ErrorCode.SECRET_UNAVAILABLE, e.getMessage(), budget.requests());
+        fail(out, call, kind, ErrorCode.SECRET_UNAVAILABLE, e.getMessage(), attempt);
         return;
       } catch (CrmException e) {
         if (e.blockedUntil() != null) {
@@ -110,7 +110,8 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
           if (e.code() == ErrorCode.CRM_UNAVAILABLE) {
             breaker.failed(endpoint, spec.breakerThreshold(), spec.breakerCooldown());
           }
-          fail(out, call, kind, e.code(), e.getMessage() + " (after " + attempt + " attempt(s))", budget.requests());
+          fail(out, call, kind, e.code(), e.getMessage() + " (after " + attempt + " attempt(s), " + budget.requests()
+              + " request(s))", attempt);
           return;
         }
         metrics.incTenant("retries", call.getTenantId(), 1);
@@ -122,21 +123,21 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
     }
   }
 
-  private static CrmSync.Builder sync(CallRecord call, String kind, int requests) {
+  private static CrmSync.Builder sync(CallRecord call, String kind, int attempts) {
     return CrmSync.builder().setTenantId(call.getTenantId()).setCallId(call.getCallId()).setCrm(kind)
-        .setAttempts(requests).setSyncedAt(Instant.now());
+        .setAttempts(attempts).setSyncedAt(Instant.now());
   }
 
-  private void fail(MultiOutputReceiver out, CallRecord call, String kind, ErrorCode code, String message, int requests) {
+  private void fail(MultiOutputReceiver out, CallRecord call, String kind, ErrorCode code, String message, int attempts) {
     String redacted = SecretRedactor.redact(message);
     metrics.incTenant("dead_letters", call.getTenantId(), 1);
     LOG.atWarn().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
         .addKeyValue("crm", kind).addKeyValue("errorCode", code.name()).log("CRM push dead-lettered: {}", redacted);
     if (!"none".equals(kind)) {
-      out.get(WriteCallsToCrm.SYNCS).output(sync(call, kind, requests)
+      out.get(WriteCallsToCrm.SYNCS).output(sync(call, kind, attempts)
           .setStatus(CrmSync.FAILED).setErrorCode(code.name()).setLastError(redacted).build());
     }
     out.get(DeadLetters.TAG).output(DeadLetters.of(WriteCallsToCrm.STAGE, code, redacted, call.getTenantId(),
-        call.getSourceUri(), call.getCallId(), Math.max(1, requests), encoder.typeName(), encoder.encode(call)));
+        call.getSourceUri(), call.getCallId(), Math.max(1, attempts), encoder.typeName(), encoder.encode(call)));
   }
 }
