@@ -161,10 +161,6 @@ public final class HubSpotClient implements CrmClient {
       if (metadata.getToNumber() != null) {
         properties.put("hs_call_to_number", metadata.getToNumber());
       }
-      String link = CallText.link(tenant, call);
-      if (link.startsWith("https://")) {
-        properties.put("hs_call_recording_url", link); // HubSpot accepts https links only.
-      }
       properties.put(callIdProperty(), call.getCallId());
       return properties;
     }

@@ -101,6 +101,10 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
       } catch (SecretUnavailableException e) {
         fail(out, call, kind, ErrorCode.SECRET_UNAVAILABLE, e.getMessage(), attempt);
         return;
+      } catch (RuntimeException e) {
+        // A malformed URL in tenant config, an answer of an unexpected shape: this call fails, the job goes on.
+        fail(out, call, kind, ErrorCode.CRM_WRITE_FAILED, "unexpected failure: " + DeadLetters.describe(e), attempt);
+        return;
       } catch (CrmException e) {
         if (e.blockedUntil() != null) {
           breaker.block(endpoint, e.code(), e.getMessage(), e.blockedUntil());
