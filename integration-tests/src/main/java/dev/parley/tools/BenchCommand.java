@@ -117,14 +117,19 @@ public final class BenchCommand implements Runnable {
     /**
      * Calls per second once a pipeline is running: a warm-up run, then a short and a long run whose difference
      * in calls over their difference in time leaves out what every run pays once (pipeline start, sessions,
-     * schema read). The long run is sized to last about {@link #seconds} longer than the short one.
+     * schema read). The long run is sized from a first estimate so that the difference lasts about {@link #seconds}.
      */
     private double measure(String sink, Function<Integer, Long> run) {
-      timed(sink, 300, run);
-      int shortRun = 400;
+      timed(sink, 200, run);
+      int shortRun = 300;
       double shortSeconds = timed(sink, shortRun, run);
-      int longRun = shortRun + (int) Math.max(400, Math.min(100_000, shortRun / shortSeconds * seconds * 1.5));
+      int longRun = 2 * shortRun;
       double longSeconds = timed(sink, longRun, run);
+      if (longSeconds - shortSeconds < 0.75 * seconds) {
+        double estimate = (longRun - shortRun) / Math.max(0.1, longSeconds - shortSeconds);
+        longRun = shortRun + (int) Math.min(100_000, estimate * seconds);
+        longSeconds = timed(sink, longRun, run);
+      }
       double rate = (longRun - shortRun) / Math.max(0.001, longSeconds - shortSeconds);
       System.out.printf("%s: %d more calls took %.1f s more: %.0f calls/s%n", sink, longRun - shortRun,
           longSeconds - shortSeconds, rate);
