@@ -107,7 +107,8 @@ public final class HubSpotClient implements CrmClient {
 
     /** By email, then by phone: two searches at most. */
     @Nullable String findContact() throws CrmException, InterruptedException {
-      List<String> emails = CallText.emails(call);
+      // HubSpot matches IN values of string properties in lower case only.
+      List<String> emails = CallText.emails(call).stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).toList();
       if (!emails.isEmpty()) {
         String byEmail = search("contacts", List.of(Map.of("filters", List.of(
             Map.of("propertyName", "email", "operator", "IN", "values", emails)))));

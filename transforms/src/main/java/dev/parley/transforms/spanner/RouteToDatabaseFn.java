@@ -13,12 +13,15 @@ import java.util.Optional;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each element to the output of its tenant's database, looked up in the current tenant config, or to the
  * dead letters when the tenant or its database is unknown to the job.
  */
 final class RouteToDatabaseFn<T extends CallKeyed> extends DoFn<T, T> {
+  private static final Logger LOG = LoggerFactory.getLogger(RouteToDatabaseFn.class);
   private final String stage;
   private final TenantConfigSpec tenants;
   private final SpannerTargets targets;
@@ -72,6 +75,8 @@ final class RouteToDatabaseFn<T extends CallKeyed> extends DoFn<T, T> {
 
   private void fail(MultiOutputReceiver out, T element, ErrorCode code, String message) {
     metrics.incTenant("dead_letters", element.getTenantId(), 1);
+    LOG.atWarn().addKeyValue("tenantId", element.getTenantId()).addKeyValue("callId", element.getCallId())
+        .addKeyValue("errorCode", code.name()).log("call not routed to Spanner: {}", message);
     out.get(DeadLetters.TAG).output(DeadLetters.of(stage, code, message, element.getTenantId(), null,
         element.getCallId(), 1, encoder.typeName(), encoder.encode(element)));
   }
