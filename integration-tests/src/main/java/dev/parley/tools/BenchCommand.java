@@ -2,6 +2,7 @@ package dev.parley.tools;
 
 import dev.parley.tools.bench.EngineBench;
 import dev.parley.tools.bench.QuotaBench;
+import dev.parley.tools.bench.SinksBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./parley bench ...}: benchmarks that print their figures; each ends with one summary line. */
 @Command(name = "bench", description = "Benchmarks; each prints its figures and ends with one summary line.",
-    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class})
+    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class, BenchCommand.Sinks.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -57,6 +58,28 @@ public final class BenchCommand implements Runnable {
       try {
         System.out.println(new QuotaBench(projectRpm, org.joda.time.Duration.standardSeconds(seconds),
             org.joda.time.Duration.standardSeconds(warmup), batchCalls).run(dir));
+        return 0;
+      } finally {
+        Folders.deleteRecursively(dir);
+      }
+    }
+  }
+
+  @Command(name = "sinks", mixinStandardHelpOptions = true, description = {
+      "Calls per second per core through the Spanner sink and the CRM sink against the local stand-ins,",
+      "and the heap one call in flight holds."})
+  static final class Sinks implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "6", description = "Steady-state seconds per sink. Default: ${DEFAULT-VALUE}")
+    int seconds;
+
+    @Option(names = "--segments", defaultValue = "40", description = "Speaker turns per call. Default: ${DEFAULT-VALUE}")
+    int segments;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workdir("sinks");
+      try {
+        System.out.println(new SinksBench(seconds, segments).run(dir));
         return 0;
       } finally {
         Folders.deleteRecursively(dir);

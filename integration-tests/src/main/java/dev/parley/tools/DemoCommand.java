@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./parley demo}: the main job end to end on this machine. Generates recordings for the three example
- * tenants, uses real Gemini when credentials are set and the local emulator otherwise, runs the pipeline on
- * the DirectRunner, and reports per tenant what was stored.
+ * tenants, uses real Gemini when credentials are set and the local emulator otherwise, pushes the calls to local
+ * stand-ins of the tenants' CRMs, runs the pipeline on the DirectRunner, and reports per tenant what was stored.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Runs Parley end to end on local defaults: example tenants, generated recordings, the DirectRunner.",
@@ -68,19 +68,22 @@ public final class DemoCommand implements Callable<Integer> {
     Path secrets = Files.createDirectories(workdir.resolve("secrets"));
 
     GeminiEmulator emulator = null;
-    try {
+    try (DemoCrms crms = DemoCrms.start()) {
       GeminiTarget target = GeminiTarget.fromEnvironment();
       if (target == GeminiTarget.EMULATOR) {
         emulator = GeminiEmulator.start(0, GeminiEmulatorSettings.builder().latency(150, 2).build());
       }
       Map<String, Integer> dropped = prepareRecordings(drop, emulator);
-      String tenantConfig = EXAMPLES + "," + writeOverlay(target, secrets);
+      String tenantConfig = EXAMPLES + "," + writeOverlay(target, secrets) + "," + crms.writeOverlay(secrets);
       System.out.println(target.describe(emulator));
-      System.out.println("Tenants: " + EXAMPLES + " (3 example tenants), with " + secrets.resolve("local-overlay.yaml"));
+      System.out.println(crms.describe());
+      System.out.println("Tenants: " + EXAMPLES + " (3 example tenants), with " + secrets.resolve("local-overlay.yaml")
+          + " and " + secrets.resolve("crm-overlay.yaml"));
       System.out.println("Running the pipeline on the DirectRunner ...");
 
       List<String> args = new ArrayList<>(List.of(
-          "--tenantConfig=" + tenantConfig, "--dropFolder=" + drop, "--outputDir=" + out, "--runId=demo"));
+          "--tenantConfig=" + tenantConfig, "--dropFolder=" + drop, "--outputDir=" + out, "--runId=demo",
+          "--pushToCrm=true"));
       if (emulator != null) {
         args.add("--geminiEndpoint=" + emulator.baseUrl());
       }
@@ -146,22 +149,28 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static void report(StoreContents store, Map<String, Integer> dropped, Path drop, Path out, double seconds) {
     System.out.println();
-    System.out.printf("%-16s %10s %13s %10s %12s %12s%n",
-        "tenant", "recordings", "audio_seconds", "tokens", "transcripts", "dead_letters");
+    System.out.printf("%-16s %10s %13s %10s %12s %10s %12s%n",
+        "tenant", "recordings", "audio_seconds", "tokens", "transcripts", "crm_synced", "dead_letters");
     long totalFiles = 0;
     long totalTranscripts = 0;
     long totalDead = 0;
+    long totalSynced = 0;
     for (Map.Entry<String, Integer> tenant : dropped.entrySet()) {
       List<JsonNode> calls = store.calls().stream().filter(c -> c.get("TenantId").asText().equals(tenant.getKey())).toList();
       long dead = store.deadLetters().stream().filter(l -> tenant.getKey().equals(l.path("TenantId").asText())).count();
       double audio = calls.stream().mapToLong(c -> c.get("DurationMillis").asLong()).sum() / 1000.0;
       long tokens = calls.stream().mapToLong(c -> c.get("InputTokens").asLong() + c.get("OutputTokens").asLong()).sum();
-      System.out.printf("%-16s %10d %13.1f %10d %12d %12d%n", tenant.getKey(), tenant.getValue(), audio, tokens, calls.size(), dead);
+      long synced = store.crmSync().stream().filter(c -> c.get("TenantId").asText().equals(tenant.getKey())
+          && c.get("Status").asText().equals("SYNCED")).count();
+      System.out.printf("%-16s %10d %13.1f %10d %12d %10d %12d%n", tenant.getKey(), tenant.getValue(), audio, tokens,
+          calls.size(), synced, dead);
+      totalSynced += synced;
       totalFiles += tenant.getValue();
       totalTranscripts += calls.size();
       totalDead += dead;
     }
-    System.out.printf("%-16s %10d %13s %10s %12d %12d%n", "total", totalFiles, "", "", totalTranscripts, totalDead);
+    System.out.printf("%-16s %10d %13s %10s %12d %10d %12d%n", "total", totalFiles, "", "", totalTranscripts,
+        totalSynced, totalDead);
     System.out.println();
     store.deadLetters().forEach(l -> System.out.println("dead letter: " + l.get("ErrorCode").asText() + " "
         + drop.relativize(Path.of(l.get("SourceUri").asText())) + ": " + l.get("Message").asText()));
@@ -177,6 +186,8 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("recordings:   " + drop);
     System.out.println("calls:        " + out + "/calls-demo-*.jsonl");
     System.out.println("segments:     " + out + "/segments-demo-*.jsonl");
+    System.out.println("usage:        " + out + "/tenant_usage-demo-*.jsonl");
+    System.out.println("crm sync:     " + out + "/crm_sync-demo-*.jsonl");
     System.out.println("dead letters: " + out + "/dead_letters-demo-*.jsonl");
     System.out.printf("done in %.1f s%n", seconds);
   }

@@ -6,10 +6,15 @@ import dev.parley.model.DeadLetter;
 import dev.parley.tenant.TenantConfigException;
 import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.ParseArrival;
 import dev.parley.transforms.ProcessCalls;
+import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
+import dev.parley.transforms.crm.WriteCallsToCrm;
+import dev.parley.transforms.spanner.SpannerDatabase;
+import dev.parley.transforms.spanner.SpannerTargets;
 import dev.parley.transforms.store.LocalStore;
 import dev.parley.transforms.transcribe.ModelEndpoints;
 import java.nio.file.Path;
@@ -32,8 +37,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 
 /**
- * The main job: recordings from a drop folder (local or gs://) through every stage into the store, failures
- * into the dead letters.
+ * The main job: recordings from a drop folder (local or gs://) through every stage into the store (Spanner, or the
+ * local store) and, when enabled, the tenants' CRMs; failures into the dead letters.
  */
 public final class IngestPipeline {
   private IngestPipeline() {}
@@ -68,7 +73,7 @@ public final class IngestPipeline {
     requireOption(options.getOutputDir(), "--outputDir");
     FileSystems.setDefaultPipelineOptions(options);
     TenantConfigSpec tenants = tenantConfig(options);
-    TenantConfigLoader.load(tenants.locations());
+    TenantRegistry registry = TenantConfigLoader.load(tenants.locations());
 
     String dropRoot = absolute(options.getDropFolder());
     DropFolderLayout layout = DropFolderLayout.at(dropRoot);
@@ -88,11 +93,28 @@ public final class IngestPipeline {
     PCollection<CallRecord> calls = arrivals
         .apply("ProcessCalls", ProcessCalls.of(tenants, layout, Transcribe.using(tenants, endpoints)))
         .failuresTo(failures);
-    calls.apply("StoreCalls", LocalStore.writeCalls(options.getOutputDir(), runId));
+    failures.add(calls.apply("Sinks", sinks(options, tenants, registry, runId)));
     PCollectionList.of(failures)
         .apply("AllDeadLetters", Flatten.pCollections())
         .apply("StoreDeadLetters", LocalStore.writeDeadLetters(options.getOutputDir(), runId));
     return pipeline;
+  }
+
+  /**
+   * The local store, or Spanner when the shared database is given: Beam needs every database in the graph, so the
+   * databases tenants have of their own are taken from the tenant config loaded at launch.
+   */
+  static StoreAndPushCalls sinks(IngestOptions options, TenantConfigSpec tenants, TenantRegistry registry, String runId) {
+    StoreAndPushCalls sinks = StoreAndPushCalls.toLocalStore(tenants, options.getOutputDir(), runId);
+    List<String> spanner = Arrays.asList(options.getSpannerProject(), options.getSpannerInstance(), options.getSpannerDatabase());
+    if (spanner.stream().anyMatch(v -> v != null && !v.isBlank())) {
+      if (spanner.stream().anyMatch(v -> v == null || v.isBlank())) {
+        throw new IllegalArgumentException("--spannerProject, --spannerInstance and --spannerDatabase go together");
+      }
+      SpannerDatabase shared = new SpannerDatabase(spanner.get(0), spanner.get(1), spanner.get(2));
+      sinks = sinks.withSpanner(SpannerTargets.of(shared, registry), options.getSpannerEmulatorHost());
+    }
+    return options.getPushToCrm() ? sinks.withCrm(WriteCallsToCrm.using(tenants)) : sinks;
   }
 
   static TenantConfigSpec tenantConfig(ParleyOptions options) {

@@ -92,17 +92,41 @@ public record TenantConfig(
   /** Where this tenant's rows go; absent means the pipeline's shared database. */
   public record Spanner(String project, String instance, String database) implements Serializable {}
 
-  /** The tenant's CRM and its settings; {@code kind} is none, hubspot, salesforce or webhook. */
+  /**
+   * The tenant's CRM and its settings; {@code kind} is none, hubspot, salesforce or webhook. {@code callUrlTemplate}
+   * is the link to a call put into the CRM record, with {@code {tenantId}} and {@code {callId}} replaced; without
+   * it the record links the recording itself.
+   */
   public record Crm(
       String kind,
+      @Nullable String callUrlTemplate,
       @Nullable HubSpot hubspot,
       @Nullable Salesforce salesforce,
       @Nullable Webhook webhook)
-      implements Serializable {}
+      implements Serializable {
+    public static final String NONE = "none";
+    public static final String HUBSPOT = "hubspot";
+    public static final String SALESFORCE = "salesforce";
+    public static final String WEBHOOK = "webhook";
+  }
 
-  public record HubSpot(SecretRef accessToken, @Nullable String tier, @Nullable String baseUrl)
-      implements Serializable {}
+  /**
+   * A HubSpot private app. {@code callIdProperty} is the custom call property, created with unique values, that
+   * holds Parley's call id so a redelivered call updates its call object instead of creating another.
+   */
+  public record HubSpot(
+      SecretRef accessToken, @Nullable String tier, @Nullable String baseUrl, @Nullable String callIdProperty)
+      implements Serializable {
+    public static final String DEFAULT_BASE_URL = "https://api.hubapi.com";
+    public static final String DEFAULT_CALL_ID_PROPERTY = "parley_call_id";
 
+    /** HubSpot's burst limit per private app: 190 requests per 10 s on Professional and Enterprise, else 100. */
+    public int requestsPerTenSeconds() {
+      return "professional".equals(tier) || "enterprise".equals(tier) ? 190 : 100;
+    }
+  }
+
+  /** A Salesforce connected app; {@code loginUrl} is the JWT audience (login or test.salesforce.com). */
   public record Salesforce(
       String instanceUrl,
       @Nullable String apiVersion,
@@ -111,8 +135,20 @@ public record TenantConfig(
       @Nullable SecretRef clientSecret,
       @Nullable String username,
       @Nullable SecretRef privateKey,
-      String externalIdField)
-      implements Serializable {}
+      String externalIdField,
+      @Nullable String loginUrl,
+      @Nullable Integer requestsPerMinute)
+      implements Serializable {
+    public static final String CLIENT_CREDENTIALS = "client-credentials";
+    public static final String JWT_BEARER = "jwt-bearer";
+    public static final String DEFAULT_API_VERSION = "v62.0";
+    public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
+    public static final int DEFAULT_REQUESTS_PER_MINUTE = 600;
+  }
 
-  public record Webhook(String url, SecretRef signingSecret) implements Serializable {}
+  /** A Standard Webhooks endpoint, signed with the tenant's {@code whsec_} secret. */
+  public record Webhook(String url, SecretRef signingSecret, @Nullable Integer requestsPerMinute)
+      implements Serializable {
+    public static final int DEFAULT_REQUESTS_PER_MINUTE = 600;
+  }
 }

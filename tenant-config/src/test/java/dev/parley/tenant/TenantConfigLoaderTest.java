@@ -1,6 +1,7 @@
 package dev.parley.tenant;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -197,5 +198,37 @@ public class TenantConfigLoaderTest {
     TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
         List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
     assertThat(e.getMessage(), containsString("tenant 'acme': /transcription/prompt: unknown placeholder ${customerName}"));
+  }
+
+  @Test
+  public void refusesASalesforceTenantWithoutTheCredentialsOfItsAuthFlow() throws Exception {
+    String tenants = """
+        tenants:
+          jwt:
+            displayName: JWT without key
+            crm:
+              kind: salesforce
+              salesforce: {instanceUrl: "https://jwt.my.salesforce.com", auth: jwt-bearer, clientId: abc,
+                           externalIdField: Parley_Call_Id__c, username: bot@jwt.example}
+          secretless:
+            displayName: Client credentials without secret
+            crm:
+              kind: salesforce
+              salesforce: {instanceUrl: "https://cc.my.salesforce.com", auth: client-credentials, clientId: abc,
+                           externalIdField: Parley_Call_Id__c}
+          complete:
+            displayName: Complete
+            crm:
+              kind: salesforce
+              callUrlTemplate: "https://app.parley.example/calls/{tenantId}/{callId}"
+              salesforce: {instanceUrl: "https://ok.my.salesforce.com", auth: client-credentials, clientId: abc,
+                           clientSecret: "env://SF_SECRET", externalIdField: Parley_Call_Id__c, requestsPerMinute: 100}
+        """;
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", DEFAULTS), new ConfigDocument("crm.yaml", tenants))));
+    List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+    assertThat(problems, hasItem(allOf(containsString("jwt"), containsString("privateKey"))));
+    assertThat(problems, hasItem(allOf(containsString("secretless"), containsString("clientSecret"))));
+    assertThat(problems.toString(), not(containsString("complete")));
   }
 }

@@ -12,11 +12,13 @@ import org.joda.time.Instant;
  */
 @DefaultSchema(AutoValueSchema.class)
 @AutoValue
-public abstract class CallRecord {
+public abstract class CallRecord implements CallKeyed {
   public static final String STATUS_TRANSCRIBED = "TRANSCRIBED";
 
+  @Override
   public abstract String getTenantId();
 
+  @Override
   public abstract String getCallId();
 
   public abstract String getSourceUri();

@@ -44,6 +44,15 @@ public enum ErrorCode {
   // Sinks.
   STORE_WRITE_FAILED("the call could not be written to the store"),
   CRM_WRITE_FAILED("the call could not be written to the tenant's CRM"),
+  STORE_DATABASE_NOT_IN_JOB("the tenant's Spanner database was configured after the job was built: update the job"),
+  CRM_RATE_LIMITED("the CRM kept answering with its short-term rate limit within the call's retry budget"),
+  CRM_DAILY_LIMIT_REACHED("the tenant's daily CRM API allowance is spent (HubSpot DAILY, Salesforce REQUEST_LIMIT_EXCEEDED)"),
+  CRM_AUTH_FAILED("the CRM refused the tenant's credentials, also after a fresh token"),
+  CRM_REJECTED("the CRM refused the call with a 4xx status"),
+  CRM_AMBIGUOUS_MATCH("several CRM records carry the call's external id (Salesforce 300)"),
+  CRM_UNAVAILABLE("the CRM answered 5xx or failed at the network level on every attempt"),
+  CRM_CIRCUIT_OPEN("the tenant's CRM failed repeatedly just before: calls fail fast until it recovers"),
+  CRM_ENDPOINT_GONE("the tenant's webhook endpoint answered 410 Gone and is disabled on this worker"),
 
   INTERNAL("an unexpected error in Parley itself; the message holds the exception type");
 

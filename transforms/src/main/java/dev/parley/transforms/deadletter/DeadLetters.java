@@ -23,13 +23,30 @@ public final class DeadLetters {
       int attempts,
       String payloadType,
       String payload) {
+    return arrival == null
+        ? of(stage, code, message, null, null, null, attempts, payloadType, payload)
+        : of(stage, code, message, arrival.getTenantId(), arrival.getSourceUri(), arrival.getCallId(), attempts,
+            payloadType, payload);
+  }
+
+  /** A dead letter for a call known by its ids (the sinks, after transcription). */
+  public static DeadLetter of(
+      String stage,
+      ErrorCode code,
+      String message,
+      @Nullable String tenantId,
+      @Nullable String sourceUri,
+      @Nullable String callId,
+      int attempts,
+      String payloadType,
+      String payload) {
     return DeadLetter.builder()
         .setStage(stage)
         .setErrorCode(code.name())
         .setMessage(SecretRedactor.redact(message))
-        .setTenantId(arrival == null ? null : arrival.getTenantId())
-        .setSourceUri(arrival == null ? null : arrival.getSourceUri())
-        .setCallId(arrival == null ? null : arrival.getCallId())
+        .setTenantId(tenantId)
+        .setSourceUri(sourceUri)
+        .setCallId(callId)
         .setAttempts(attempts)
         .setFailedAt(Instant.now())
         .setPayloadType(payloadType)

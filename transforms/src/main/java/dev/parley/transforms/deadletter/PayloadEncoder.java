@@ -28,7 +28,9 @@ public final class PayloadEncoder<T> implements Serializable {
   /** The encoder for a schema'd collection's elements; call in {@code expand()}. */
   public static <T> PayloadEncoder<T> of(PCollection<T> input) {
     Class<?> type = input.getTypeDescriptor() == null ? Object.class : input.getTypeDescriptor().getRawType();
-    return new PayloadEncoder<>(input.getSchema(), input.getToRowFunction(), type.getSimpleName());
+    // Create.of infers the generated AutoValue_ class; the dead letter names the model type.
+    String name = type.getSimpleName().replaceFirst("^AutoValue_", "");
+    return new PayloadEncoder<>(input.getSchema(), input.getToRowFunction(), name);
   }
 
   public String typeName() {

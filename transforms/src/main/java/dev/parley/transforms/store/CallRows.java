@@ -1,99 +1,147 @@
 package dev.parley.transforms.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.CallMetadata;
 import dev.parley.model.CallRecord;
+import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.TranscriptSegment;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.joda.time.Instant;
 
 /**
- * A {@link CallRecord} as table rows: one {@code Calls} row and one {@code TranscriptSegments} row per segment,
- * with the column names of the Spanner schema, so the local store and Spanner hold the same tables.
+ * A {@link CallRecord} and what follows from it as table rows, with the table and column names of the Spanner
+ * schema ({@code spanner/V*.sql}): one {@code Calls} row, its {@code TranscriptSegments}, its {@code TenantUsage}
+ * row, and each CRM outcome's {@code CrmSync} row. The local store and Spanner write these same rows.
  */
 public final class CallRows {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final String CALLS = "Calls";
+  public static final String SEGMENTS = "TranscriptSegments";
+  public static final String USAGE = "TenantUsage";
+  public static final String CRM_SYNC = "CrmSync";
+  public static final String DEAD_LETTERS = "DeadLetters";
+
+  /**
+   * Longest text of one segment row. A longer speaker turn continues in the next rows ({@code Continuation}):
+   * 256k characters are at most 1 MiB of UTF-8, far below Spanner's 10 MiB per value.
+   */
+  static final int MAX_SEGMENT_TEXT_CHARS = 256 * 1024;
 
   private CallRows() {}
 
-  public static ObjectNode call(CallRecord record) {
-    ObjectNode row = JSON.createObjectNode()
-        .put("TenantId", record.getTenantId())
-        .put("CallId", record.getCallId())
-        .put("SourceUri", record.getSourceUri())
-        .put("ObjectGeneration", record.getObjectGeneration())
-        .put("Status", record.getStatus())
-        .put("Engine", record.getEngine())
-        .put("Model", record.getTranscript().getModel())
-        .put("Language", record.getTranscript().getLanguage())
-        .put("Summary", record.getTranscript().getSummary())
-        .put("AudioFormat", record.getAudio().getFormat())
-        .put("AudioCodec", record.getAudio().getCodec())
-        .put("DurationMillis", record.getAudio().getDurationMillis())
-        .put("SampleRateHz", record.getAudio().getSampleRateHz())
-        .put("Channels", record.getAudio().getChannels())
-        .put("AudioSha256", record.getAudioSha256())
-        .put("InputTokens", record.getTranscript().getInputTokens())
-        .put("OutputTokens", record.getTranscript().getOutputTokens())
-        .put("EstimatedCostUsd", record.getEstimatedCostUsd())
-        .put("SegmentCount", record.getTranscript().getSegments().size())
-        .put("AdmissionWaitMillis", record.getAdmissionWaitMillis())
-        .put("ArrivedAt", time(record.getArrivedAt()))
-        .put("ProcessedAt", time(record.getProcessedAt()));
-    ArrayNode actionItems = row.putArray("ActionItems");
-    record.getTranscript().getActionItems().forEach(actionItems::add);
-    CallMetadata metadata = record.getMetadata();
-    if (metadata != null) {
-      row.put("ExternalCallId", metadata.getExternalCallId())
-          .put("Direction", metadata.getDirection())
-          .put("FromNumber", metadata.getFromNumber())
-          .put("ToNumber", metadata.getToNumber())
-          .put("Agent", metadata.getAgent())
-          .put("CallStartTime", time(metadata.getStartTime()));
-      if (metadata.getParticipantEmails() != null) {
-        ArrayNode emails = row.putArray("ParticipantEmails");
-        metadata.getParticipantEmails().forEach(emails::add);
-      }
-    }
-    return row;
+  public static StoreRow call(CallRecord record) {
+    CallMetadata metadata = record.getMetadata() == null ? CallMetadata.builder().build() : record.getMetadata();
+    return StoreRow.in(CALLS)
+        .set("TenantId", record.getTenantId())
+        .set("CallId", record.getCallId())
+        .set("SourceUri", record.getSourceUri())
+        .set("ObjectGeneration", record.getObjectGeneration())
+        .set("Status", record.getStatus())
+        .set("Engine", record.getEngine())
+        .set("Model", record.getTranscript().getModel())
+        .set("Language", record.getTranscript().getLanguage())
+        .set("Summary", record.getTranscript().getSummary())
+        .setStrings("ActionItems", record.getTranscript().getActionItems())
+        .set("AudioFormat", record.getAudio().getFormat())
+        .set("AudioCodec", record.getAudio().getCodec())
+        .set("DurationMillis", record.getAudio().getDurationMillis())
+        .set("SampleRateHz", (long) record.getAudio().getSampleRateHz())
+        .set("Channels", (long) record.getAudio().getChannels())
+        .set("AudioSha256", record.getAudioSha256())
+        .set("InputTokens", record.getTranscript().getInputTokens())
+        .set("OutputTokens", record.getTranscript().getOutputTokens())
+        .set("EstimatedCostUsd", record.getEstimatedCostUsd())
+        .set("SegmentCount", (long) segments(record).size())
+        .set("AdmissionWaitMillis", record.getAdmissionWaitMillis())
+        .set("ExternalCallId", metadata.getExternalCallId())
+        .set("Direction", metadata.getDirection())
+        .set("FromNumber", metadata.getFromNumber())
+        .set("ToNumber", metadata.getToNumber())
+        .set("Agent", metadata.getAgent())
+        .setStrings("ParticipantEmails", metadata.getParticipantEmails())
+        .set("CallStartTime", metadata.getStartTime())
+        .set("ArrivedAt", record.getArrivedAt())
+        .set("ProcessedAt", record.getProcessedAt())
+        .build();
   }
 
-  public static List<ObjectNode> segments(CallRecord record) {
-    List<ObjectNode> rows = new ArrayList<>();
-    List<TranscriptSegment> segments = record.getTranscript().getSegments();
-    for (int i = 0; i < segments.size(); i++) {
-      TranscriptSegment segment = segments.get(i);
-      rows.add(JSON.createObjectNode()
-          .put("TenantId", record.getTenantId())
-          .put("CallId", record.getCallId())
-          .put("SegmentIndex", i)
-          .put("Speaker", segment.getSpeaker())
-          .put("StartMillis", segment.getStartMillis())
-          .put("EndMillis", segment.getEndMillis())
-          .put("Text", segment.getText()));
+  /** One row per speaker turn, or several for a turn longer than {@link #MAX_SEGMENT_TEXT_CHARS}. */
+  public static List<StoreRow> segments(CallRecord record) {
+    List<StoreRow> rows = new ArrayList<>();
+    for (TranscriptSegment segment : record.getTranscript().getSegments()) {
+      String text = segment.getText();
+      int from = 0;
+      do {
+        int to = Math.min(text.length(), from + MAX_SEGMENT_TEXT_CHARS);
+        if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
+          to--; // Never split a surrogate pair.
+        }
+        rows.add(StoreRow.in(SEGMENTS)
+            .set("TenantId", record.getTenantId())
+            .set("CallId", record.getCallId())
+            .set("SegmentIndex", (long) rows.size())
+            .set("Speaker", segment.getSpeaker())
+            .set("StartMillis", segment.getStartMillis())
+            .set("EndMillis", segment.getEndMillis())
+            .set("Text", text.substring(from, to))
+            .set("Continuation", from > 0)
+            .build());
+        from = to;
+      } while (from < text.length());
     }
     return rows;
   }
 
-  public static ObjectNode deadLetter(DeadLetter letter) {
-    return JSON.createObjectNode()
-        .put("Stage", letter.getStage())
-        .put("ErrorCode", letter.getErrorCode())
-        .put("Message", letter.getMessage())
-        .put("TenantId", letter.getTenantId())
-        .put("SourceUri", letter.getSourceUri())
-        .put("CallId", letter.getCallId())
-        .put("Attempts", letter.getAttempts())
-        .put("FailedAt", time(letter.getFailedAt()))
-        .put("PayloadType", letter.getPayloadType())
-        .put("Payload", letter.getPayload());
+  /**
+   * The call's line in the tenant's usage ledger, dated by the day (UTC) the recording arrived: the same day on
+   * every redelivery, so a replayed call rewrites its line instead of counting twice.
+   */
+  public static StoreRow usage(CallRecord record) {
+    return StoreRow.in(USAGE)
+        .set("TenantId", record.getTenantId())
+        .set("UsageDate", usageDate(record))
+        .set("CallId", record.getCallId())
+        .set("AudioMillis", record.getAudio().getDurationMillis())
+        .set("InputTokens", record.getTranscript().getInputTokens())
+        .set("OutputTokens", record.getTranscript().getOutputTokens())
+        .set("EstimatedCostUsd", record.getEstimatedCostUsd())
+        .set("Model", record.getTranscript().getModel())
+        .build();
   }
 
-  private static String time(Instant instant) {
-    return instant == null ? null : instant.toString();
+  public static LocalDate usageDate(CallRecord record) {
+    return LocalDate.ofInstant(java.time.Instant.ofEpochMilli(record.getArrivedAt().getMillis()), ZoneOffset.UTC);
+  }
+
+  public static StoreRow crmSync(CrmSync sync) {
+    return StoreRow.in(CRM_SYNC)
+        .set("TenantId", sync.getTenantId())
+        .set("CallId", sync.getCallId())
+        .set("Crm", sync.getCrm())
+        .set("Status", sync.getStatus())
+        .set("ExternalId", sync.getExternalId())
+        .set("ContactId", sync.getContactId())
+        .set("Created", sync.getCreated())
+        .set("Attempts", (long) sync.getAttempts())
+        .set("ErrorCode", sync.getErrorCode())
+        .set("LastError", sync.getLastError())
+        .set("SyncedAt", sync.getSyncedAt())
+        .build();
+  }
+
+  public static StoreRow deadLetter(DeadLetter letter) {
+    return StoreRow.in(DEAD_LETTERS)
+        .set("Stage", letter.getStage())
+        .set("ErrorCode", letter.getErrorCode())
+        .set("Message", letter.getMessage())
+        .set("TenantId", letter.getTenantId())
+        .set("SourceUri", letter.getSourceUri())
+        .set("CallId", letter.getCallId())
+        .set("Attempts", (long) letter.getAttempts())
+        .set("FailedAt", letter.getFailedAt())
+        .set("PayloadType", letter.getPayloadType())
+        .set("Payload", letter.getPayload())
+        .build();
   }
 }

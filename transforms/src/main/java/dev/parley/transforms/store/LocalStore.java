@@ -1,7 +1,7 @@
 package dev.parley.transforms.store;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.CallRecord;
+import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import java.util.List;
 import org.apache.beam.sdk.io.TextIO;
@@ -18,7 +18,8 @@ import org.joda.time.Duration;
 /**
  * The store of local runs: JSON Lines files under one folder (local or gs://), one file set per table and
  * run, named after the table: {@code calls-<run>-*.jsonl}, {@code segments-<run>-*.jsonl},
- * {@code dead_letters-<run>-*.jsonl}. Rows have the Spanner tables' columns ({@link CallRows}).
+ * {@code tenant_usage-<run>-*.jsonl}, {@code crm_sync-<run>-*.jsonl}, {@code dead_letters-<run>-*.jsonl}. Rows have
+ * the Spanner tables' columns ({@link CallRows}).
  *
  * <p>Each run writes its own files, so earlier runs are never overwritten; readers take the union. An unbounded
  * input is written in one-minute windows.
@@ -26,21 +27,29 @@ import org.joda.time.Duration;
 public final class LocalStore {
   public static final String CALLS = "calls";
   public static final String SEGMENTS = "segments";
+  public static final String TENANT_USAGE = "tenant_usage";
+  public static final String CRM_SYNC = "crm_sync";
   public static final String DEAD_LETTERS = "dead_letters";
   static final Duration STREAMING_WINDOW = Duration.standardMinutes(1);
 
   private LocalStore() {}
 
-  /** Writes the {@code calls} and {@code segments} tables. */
+  /** Writes the {@code calls}, {@code segments} and {@code tenant_usage} tables. */
   public static PTransform<PCollection<CallRecord>, PDone> writeCalls(String outputDir, String runId) {
     return new PTransform<>() {
       @Override
       public PDone expand(PCollection<CallRecord> records) {
         records.apply("Calls", new WriteTable<>(outputDir, CALLS, runId, r -> List.of(CallRows.call(r))));
         records.apply("Segments", new WriteTable<>(outputDir, SEGMENTS, runId, CallRows::segments));
+        records.apply("TenantUsage", new WriteTable<>(outputDir, TENANT_USAGE, runId, r -> List.of(CallRows.usage(r))));
         return PDone.in(records.getPipeline());
       }
     };
+  }
+
+  /** Writes the {@code crm_sync} table. */
+  public static PTransform<PCollection<CrmSync>, PDone> writeCrmSync(String outputDir, String runId) {
+    return new WriteTable<>(outputDir, CRM_SYNC, runId, s -> List.of(CallRows.crmSync(s)));
   }
 
   /** Writes the {@code dead_letters} table. */
@@ -53,9 +62,9 @@ public final class LocalStore {
     private final String outputDir;
     private final String table;
     private final String runId;
-    private final SerializableFunction<T, List<ObjectNode>> rows;
+    private final SerializableFunction<T, List<StoreRow>> rows;
 
-    WriteTable(String outputDir, String table, String runId, SerializableFunction<T, List<ObjectNode>> rows) {
+    WriteTable(String outputDir, String table, String runId, SerializableFunction<T, List<StoreRow>> rows) {
       this.outputDir = outputDir;
       this.table = table;
       this.runId = runId;
@@ -65,7 +74,7 @@ public final class LocalStore {
     @Override
     public PDone expand(PCollection<T> input) {
       PCollection<String> lines = input.apply("Rows", FlatMapElements.into(TypeDescriptors.strings())
-          .via((T element) -> rows.apply(element).stream().map(ObjectNode::toString).toList()));
+          .via((T element) -> rows.apply(element).stream().map(row -> row.toJson().toString()).toList()));
       String prefix = (outputDir.endsWith("/") ? outputDir : outputDir + "/") + table + "-" + runId;
       TextIO.Write write = TextIO.write().to(prefix).withSuffix(".jsonl");
       if (lines.isBounded() == PCollection.IsBounded.UNBOUNDED) {

@@ -18,7 +18,7 @@ public class DailyQuotaTest {
         new TenantConfig.Transcription("gemini", "gemini-2.5-flash", "p", List.of(), 1000, 3600,
             new TenantConfig.Gemini("vertex-ai", null, "proj-123456", "us-central1"), null),
         new TenantConfig.Quota(60, 10, null, minutesPerDay, null, 1, "defer"), null,
-        new TenantConfig.Crm("none", null, null, null));
+        new TenantConfig.Crm("none", null, null, null, null));
   }
 
   @Test

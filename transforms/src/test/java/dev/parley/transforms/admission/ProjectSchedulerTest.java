@@ -29,7 +29,7 @@ public class ProjectSchedulerTest {
         new TenantConfig.Transcription("gemini", "gemini-2.5-flash", "p", List.of(), 1000, 3600,
             new TenantConfig.Gemini("gemini-api", null, null, null), null),
         new TenantConfig.Quota(rpm, burst, audioSecondsPerMinute, null, inFlight, weight, "defer"),
-        null, new TenantConfig.Crm("none", null, null, null));
+        null, new TenantConfig.Crm("none", null, null, null, null));
   }
 
   private static ModelConfig.ProjectLimits project(int rpm) {

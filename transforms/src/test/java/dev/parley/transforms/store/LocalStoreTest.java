@@ -1,11 +1,13 @@
 package dev.parley.transforms.store;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.model.AudioInfo;
 import dev.parley.model.CallRecord;
+import dev.parley.model.CrmSync;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.Transcript;
 import dev.parley.model.TranscriptSegment;
@@ -25,7 +27,7 @@ public class LocalStoreTest {
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
 
-  static CallRecord record(String callId, int segments) {
+  public static CallRecord record(String callId, int segments) {
     List<TranscriptSegment> list = new ArrayList<>();
     for (int i = 0; i < segments; i++) {
       list.add(TranscriptSegment.of("Speaker " + (i % 2 + 1), i * 1000L, i * 1000L + 900, "line " + i));
@@ -52,10 +54,14 @@ public class LocalStoreTest {
   }
 
   @Test
-  public void writesTheCallsSegmentsAndDeadLetterTables() throws Exception {
+  public void writesEveryTableOfTheSpannerSchema() throws Exception {
     Path out = tmp.getRoot().toPath();
     pipeline.apply("Calls", Create.of(record("c1", 3), record("c2", 1)))
         .apply(LocalStore.writeCalls(out.toString(), "run1"));
+    pipeline.apply("Syncs", Create.of(CrmSync.builder().setTenantId("acme").setCallId("c1").setCrm("hubspot")
+            .setStatus(CrmSync.SYNCED).setExternalId("9001").setCreated(true).setAttempts(3).setSyncedAt(Instant.EPOCH)
+            .build()))
+        .apply("WriteCrmSync", LocalStore.writeCrmSync(out.toString(), "run1"));
     pipeline.apply("Letters", Create.of(DeadLetter.builder().setStage("ProbeAudio").setErrorCode("AUDIO_CORRUPT")
             .setMessage("bad").setFailedAt(Instant.EPOCH).setPayloadType("AudioArrival").setPayload("{}").build()))
         .apply(LocalStore.writeDeadLetters(out.toString(), "run1"));
@@ -68,6 +74,12 @@ public class LocalStoreTest {
     assertEquals(3, c1.get("SegmentCount").asInt());
     assertEquals("acme", c1.get("TenantId").asText());
     assertEquals(64, c1.get("InputTokens").asLong());
+    List<JsonNode> usage = rows(out, "tenant_usage");
+    assertEquals(2, usage.size());
+    assertEquals("1970-01-01", usage.get(0).get("UsageDate").asText());
+    JsonNode sync = rows(out, "crm_sync").get(0);
+    assertEquals("9001", sync.get("ExternalId").asText());
+    assertTrue("a null column is written as null, as Spanner holds it", sync.get("ErrorCode").isNull());
     List<JsonNode> letters = rows(out, "dead_letters");
     assertEquals("AUDIO_CORRUPT", letters.get(0).get("ErrorCode").asText());
   }
