@@ -140,7 +140,8 @@ final class InboundMailParser {
     }
     try {
       InternetAddress[] addresses = InternetAddress.parseHeader(header, false);
-      return addresses.length == 0 ? null : addresses[0].getAddress();
+      String address = addresses.length == 0 ? null : addresses[0].getAddress();
+      return address != null && address.contains("@") ? address : null;
     } catch (AddressException e) {
       return null; // An unreadable From is treated like a missing one.
     }

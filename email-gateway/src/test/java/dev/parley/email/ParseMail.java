@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
@@ -27,9 +30,12 @@ import org.eclipse.jetty.io.Content;
  */
 public final class ParseMail {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> USUAL_FIELDS = Set.of("headers", "dkim", "to", "from", "text", "html", "sender_ip",
+      "envelope", "attachments", "subject", "spam_score", "attachment-info", "charsets", "SPF");
 
   private final List<String> envelopeTo = new ArrayList<>();
   private final List<Attachment> attachments = new ArrayList<>();
+  private final Map<String, String> replacedFields = new HashMap<>();
   private String from = "Voicemail <voicemail@acme-pbx.example>";
   private final String envelopeFrom = "bounces+1234@acme-pbx.example";
   private String subject = "Voicemail from +1 415 555 0100";
@@ -84,6 +90,12 @@ public final class ParseMail {
     return this;
   }
 
+  /** Posts {@code value} as the form field {@code name} instead of the usual one; null leaves the field out. */
+  public ParseMail field(String name, String value) {
+    replacedFields.put(name, value);
+    return this;
+  }
+
   public String messageId() {
     return messageId;
   }
@@ -110,6 +122,11 @@ public final class ParseMail {
     field(form, "attachment-info", attachmentInfo(), StandardCharsets.UTF_8);
     field(form, "charsets", charsets(), StandardCharsets.UTF_8);
     field(form, "SPF", "pass", StandardCharsets.UTF_8);
+    replacedFields.forEach((name, value) -> {
+      if (value != null && !USUAL_FIELDS.contains(name)) {
+        field(form, name, value, StandardCharsets.UTF_8);
+      }
+    });
     for (int i = 0; i < attachments.size(); i++) {
       Attachment attachment = attachments.get(i);
       form.addPart(new MultiPart.ByteBufferPart("attachment" + (i + 1), attachment.fileName(),
@@ -162,7 +179,11 @@ public final class ParseMail {
         .put("text", "UTF-8").put("html", "UTF-8").toString();
   }
 
-  private static void field(MultiPartFormData.ContentSource form, String name, String value, Charset charset) {
+  private void field(MultiPartFormData.ContentSource form, String name, String usual, Charset charset) {
+    String value = replacedFields.getOrDefault(name, usual);
+    if (value == null) {
+      return;
+    }
     form.addPart(new MultiPart.ByteBufferPart(name, null, HttpFields.EMPTY, ByteBuffer.wrap(value.getBytes(charset))));
   }
 }
