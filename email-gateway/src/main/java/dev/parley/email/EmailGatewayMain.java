@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
  * environment variable, which is how Cloud Run sets them; {@code PORT} is Cloud Run's own.
  */
 @Command(name = "email-gateway", mixinStandardHelpOptions = true, description = {
-    "Receives SendGrid Inbound Parse posts on POST /inbound and writes each audio attachment, with a metadata",
-    "sidecar, into the drop folder of the tenant whose inboundEmail settings claim the recipient.",
-    "GET /metrics serves Prometheus counters, GET /healthz answers ok."})
+    "Receives SendGrid Inbound Parse posts on POST /inbound.",
+    "Each audio attachment goes, with a metadata sidecar, into the drop folder",
+    "of the tenant whose inboundEmail settings claim the recipient.",
+    "GET /metrics serves Prometheus counters; GET /healthz answers ok."})
 public final class EmailGatewayMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EmailGatewayMain.class);
   /** SendGrid accepts mails of up to 30 MB; the post adds the form's text and headers. */

@@ -10,6 +10,9 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.tenant.SecretRef;
@@ -32,6 +35,7 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.slf4j.LoggerFactory;
 
 /** The gateway over real HTTP on localhost, posted to by a SendGrid stand-in that signs with its own key. */
 public class EmailGatewayTest {
@@ -211,6 +215,31 @@ public class EmailGatewayTest {
     HttpResponse<String> wrong = sendGrid.send(gateway.inboundUrl(), post.contentType(), post.body(), headers);
     assertRefused(wrong, 401, "bad_token");
     assertFalse("the token is never echoed", wrong.body().contains("parse-policy-token"));
+  }
+
+  @Test
+  public void writesNoCredentialToItsLogs() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      ParseMail.Post post = acmeVoicemail().post();
+      Map<String, String> headers = new HashMap<>(sendGrid.headers(post.body(), Instant.now()));
+      headers.put("Authorization", "Bearer " + TOKEN + "-guessed");
+      sendGrid.send(gateway.inboundUrl(), post.contentType(), post.body(), headers);
+      new SendGridStandIn(TOKEN).post(gateway.inboundUrl(), acmeVoicemail());
+      sendGrid.post(gateway.inboundUrl(), acmeVoicemail());
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    assertEquals("a line for each post", 3, logs.list.size());
+    for (ILoggingEvent event : logs.list) {
+      String line = event.getFormattedMessage() + " " + event.getKeyValuePairs()
+          + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+      assertFalse(line, line.contains(TOKEN) || line.contains(sendGrid.verificationKey()));
+    }
   }
 
   @Test
