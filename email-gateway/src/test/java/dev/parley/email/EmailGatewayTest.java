@@ -43,28 +43,9 @@ public class EmailGatewayTest {
   private static final long MAX_POST_BYTES = 256 * 1024;
   private static final String ACME = "recordings@acme.parley.example";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TENANTS = """
-      defaults:
-        enabled: true
-        transcription:
-          engine: gemini
-          model: gemini-2.5-flash
-          prompt: Transcribe the call.
-          maxInlineBytes: 10000000
-          maxAudioSeconds: 60
-          gemini: {backend: gemini-api, apiKey: "env://PARLEY_TEST_UNUSED_KEY"}
-        quota: {requestsPerMinute: 60, burst: 10, weight: 1, overDailyCap: defer}
-        crm: {kind: none}
-      tenants:
-        acme:
-          displayName: Acme
-          inboundEmail:
-            addresses: [recordings@acme.parley.example]
-            allowedSenders: ["*@acme-pbx.example"]
-        initech:
-          displayName: Initech
-          inboundEmail: {domains: [initech.parley.example]}
-      """;
+  /** The example tenants: acme-sales receives recordings@acme.parley.example from its PBX, initech its domain. */
+  private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples").toAbsolutePath().normalize();
+
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -75,14 +56,12 @@ public class EmailGatewayTest {
   @Before
   public void startGateway() throws Exception {
     drop = tmp.newFolder("drop").toPath();
-    Path tenants = tmp.newFile("tenants.yaml").toPath();
-    Files.writeString(tenants, TENANTS);
     Path key = tmp.newFile("sendgrid-verification-key").toPath();
     Files.writeString(key, sendGrid.verificationKey());
     Path token = tmp.newFile("sendgrid-oauth-token").toPath();
     Files.writeString(token, TOKEN);
     gateway = EmailGateway.start(new GatewaySettings("127.0.0.1", 0, drop.toString(),
-        new TenantConfigSpec(List.of(tenants.toString()), Duration.ofHours(1)),
+        new TenantConfigSpec(List.of(EXAMPLES.toString()), Duration.ofHours(1)),
         SecretRef.parse("file://" + key), SecretRef.parse("file://" + token), MAX_POST_BYTES, Duration.ofMinutes(5),
         Duration.ZERO));
   }
@@ -107,13 +86,13 @@ public class EmailGatewayTest {
     assertEquals(response.body(), 200, response.statusCode());
     assertEquals(1, json(response).get("stored").asInt());
     assertEquals(1, json(response).get("notAudio").asInt());
-    Path audio = drop.resolve("acme/email/2026-11-25/" + key(mail) + "-1-Voicemail_0100.wav");
+    Path audio = drop.resolve("acme-sales/email/2026-11-25/" + key(mail) + "-1-Voicemail_0100.wav");
     assertEquals(List.of(audio, sidecarOf(audio)), files());
     assertArrayEquals(wav, Files.readAllBytes(audio));
 
     JsonNode sidecar = JSON.readTree(sidecarOf(audio).toFile());
     assertEquals("email", sidecar.get("source").asText());
-    assertEquals("acme", sidecar.get("tenantId").asText());
+    assertEquals("acme-sales", sidecar.get("tenantId").asText());
     assertEquals("voicemail@acme-pbx.example", sidecar.get("from").asText());
     assertEquals(ACME, sidecar.get("recipient").asText());
     assertEquals("Voicemail from +1 415 555 0100 (Zoë)", sidecar.get("subject").asText());
@@ -128,8 +107,8 @@ public class EmailGatewayTest {
         Instant.parse(sidecar.get("receivedAt").asText()).isBefore(Instant.now().minusSeconds(60)));
 
     assertEquals(1.0, metric("parley_email_accepted_total"), 0);
-    assertEquals(1.0, metric("parley_email_attachments_stored_total{tenant=\"acme\"}"), 0);
-    assertEquals(1.0, metric("parley_email_attachments_not_audio_total{tenant=\"acme\"}"), 0);
+    assertEquals(1.0, metric("parley_email_attachments_stored_total{tenant=\"acme-sales\"}"), 0);
+    assertEquals(1.0, metric("parley_email_attachments_not_audio_total{tenant=\"acme-sales\"}"), 0);
   }
 
   @Test
@@ -160,7 +139,7 @@ public class EmailGatewayTest {
     assertEquals(2, json(retry).get("duplicates").asInt());
     assertEquals("nothing rewritten", firstWrite, modificationTimes());
     assertEquals(4, firstWrite.size());
-    assertEquals(2.0, metric("parley_email_attachments_duplicate_total{tenant=\"acme\"}"), 0);
+    assertEquals(2.0, metric("parley_email_attachments_duplicate_total{tenant=\"acme-sales\"}"), 0);
   }
 
   @Test
@@ -281,7 +260,7 @@ public class EmailGatewayTest {
 
   @Test
   public void answers503WhenTheDropFolderCannotBeWrittenAndLeavesNothingBehind() throws Exception {
-    Path blocker = drop.resolve("acme/email");
+    Path blocker = drop.resolve("acme-sales/email");
     Files.createDirectories(blocker.getParent());
     Files.writeString(blocker, "a file where the gateway needs a folder");
     ParseMail mail = acmeVoicemail();
@@ -301,7 +280,7 @@ public class EmailGatewayTest {
   @Test
   public void removesTheSidecarWhenItsRecordingCannotBePutInPlace() throws Exception {
     ParseMail mail = acmeVoicemail();
-    Path audio = drop.resolve("acme/email/2026-11-25/" + key(mail) + "-1-vm.wav");
+    Path audio = drop.resolve("acme-sales/email/2026-11-25/" + key(mail) + "-1-vm.wav");
     Files.createDirectories(audio.resolve("in-the-way")); // A non-empty folder: the rename into place fails.
 
     HttpResponse<String> response = sendGrid.post(gateway.inboundUrl(), mail);
@@ -319,7 +298,7 @@ public class EmailGatewayTest {
 
     assertThat(text, containsString("# TYPE parley_email_refused_total counter"));
     assertThat(text, containsString("parley_email_refused_total{reason=\"bad_signature\"} 1.0"));
-    assertThat(text, containsString("parley_email_attachments_stored_total{tenant=\"acme\"} 1.0"));
+    assertThat(text, containsString("parley_email_attachments_stored_total{tenant=\"acme-sales\"} 1.0"));
     assertEquals("ok\n", get("/healthz"));
   }
 

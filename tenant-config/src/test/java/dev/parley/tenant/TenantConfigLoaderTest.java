@@ -96,10 +96,8 @@ public class TenantConfigLoaderTest {
           initech: {displayName: Initech, inboundEmail: {domains: [acme.parley.example]}}
           umbrella: {displayName: Umbrella, inboundEmail: {domains: [umbrella.parley.example]}}
         """;
-    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
-        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    List<String> problems = problemsWithDefaults(tenants);
 
-    List<String> problems = e.problems().stream().map(ConfigProblem::toString).collect(Collectors.toList());
     assertEquals(problems.toString(), 3, problems.size());
     assertThat(problems, hasItem("t.yaml: tenant 'globex': /inboundEmail: recipient(s) calls@acme.parley.example"
         + " also belong to tenant 'acme': every recipient must belong to exactly one tenant"));
@@ -123,10 +121,8 @@ public class TenantConfigLoaderTest {
             displayName: Globex
             inboundEmail: {allowedSenders: ["*@*.pbx.example"], recipients: [x@globex.example]}
         """;
-    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
-        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    List<String> problems = problemsWithDefaults(tenants);
 
-    List<String> problems = e.problems().stream().map(ConfigProblem::toString).collect(Collectors.toList());
     assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/addresses/0: ")));
     assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/domains/0: ")));
     assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/allowedSenders: ")));
@@ -199,6 +195,13 @@ public class TenantConfigLoaderTest {
         List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
     assertEquals(1, e.problems().size());
     assertThat(e.getMessage(), containsString("tenant 'globex': /sources: source gs://shared-bucket/calls/globex/ overlaps"));
+  }
+
+  /** The problems refusing {@code tenants} ("t.yaml") on top of {@link #DEFAULTS} ("d.yaml"). */
+  private static List<String> problemsWithDefaults(String tenants) {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    return e.problems().stream().map(ConfigProblem::toString).collect(Collectors.toList());
   }
 
   @Test
