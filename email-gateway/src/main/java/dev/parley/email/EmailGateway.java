@@ -72,8 +72,14 @@ public final class EmailGateway implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new GracefulHandler(routes));
     server.setStopTimeout(settings.shutdownGrace().toMillis());
-    server.start();
-    return new EmailGateway(server, secrets, scratch);
+    EmailGateway gateway = new EmailGateway(server, secrets, scratch);
+    try {
+      server.start();
+    } catch (Exception e) {
+      gateway.close(); // The port may be taken: release what was set up.
+      throw e;
+    }
+    return gateway;
   }
 
   /** The port it listens on (the chosen one when started on port 0). */

@@ -105,9 +105,10 @@ final class InboundMailParser {
         continue;
       }
       position++;
-      Matcher numbered = ATTACHMENT_FIELD.matcher(part.getName());
+      String name = part.getName() == null ? "" : part.getName();
+      Matcher numbered = ATTACHMENT_FIELD.matcher(name);
       int index = numbered.matches() ? Integer.parseInt(numbered.group(1)) : position;
-      JsonNode described = info.path(part.getName());
+      JsonNode described = info.path(name);
       String fileName = !part.getFileName().isBlank() ? part.getFileName() : described.path("filename").asText("");
       String contentType = part.getHeaders().get("Content-Type");
       if (contentType == null && described.path("type").isTextual()) {

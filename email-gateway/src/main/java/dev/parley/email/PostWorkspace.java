@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local scratch folder of one post: its body as received, and the parts the multipart parser spools. The
@@ -15,6 +17,7 @@ import java.util.stream.Stream;
  * post may be stored before that. Closing deletes everything.
  */
 final class PostWorkspace implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PostWorkspace.class);
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final Path folder;
@@ -53,14 +56,15 @@ final class PostWorkspace implements AutoCloseable {
     return file;
   }
 
+  /** Deletes the folder. A failure is logged, not thrown: the post's answer is already decided. */
   @Override
   public void close() {
     try (Stream<Path> paths = Files.walk(folder)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the scratch folder " + folder, e);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.atWarn().addKeyValue("folder", folder).setCause(e).log("cannot delete a post's scratch folder");
     }
   }
 }
