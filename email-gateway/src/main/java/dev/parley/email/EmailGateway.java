@@ -5,6 +5,7 @@ import dev.parley.tenant.SecretResolver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,8 +60,20 @@ public final class EmailGateway implements AutoCloseable {
     routes.addMapping(PathSpec.from(INBOUND_PATH), new InboundParseHandler(
         settings.maxPostBytes(), scratch, authenticator, tenants, delivery, metrics));
     routes.addMapping(PathSpec.from("/metrics"), plainGet(GatewayMetrics.CONTENT_TYPE, metrics::writeTo));
-    routes.addMapping(PathSpec.from("/healthz"), plainGet("text/plain", out -> out.write("ok\n".getBytes())));
+    routes.addMapping(PathSpec.from("/healthz"),
+        plainGet("text/plain", out -> out.write("ok\n".getBytes(StandardCharsets.US_ASCII))));
+    Server server = server(settings, routes);
+    EmailGateway gateway = new EmailGateway(server, secrets, scratch);
+    try {
+      server.start();
+    } catch (Exception e) {
+      gateway.close(); // The port may be taken: release what was set up.
+      throw e;
+    }
+    return gateway;
+  }
 
+  private static Server server(GatewaySettings settings, Handler routes) {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("email-gateway");
     Server server = new Server(threads);
@@ -72,14 +85,7 @@ public final class EmailGateway implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new GracefulHandler(routes));
     server.setStopTimeout(settings.shutdownGrace().toMillis());
-    EmailGateway gateway = new EmailGateway(server, secrets, scratch);
-    try {
-      server.start();
-    } catch (Exception e) {
-      gateway.close(); // The port may be taken: release what was set up.
-      throw e;
-    }
-    return gateway;
+    return server;
   }
 
   /** The port it listens on (the chosen one when started on port 0). */

@@ -40,7 +40,7 @@ public final class ParseMail {
   private final String envelopeFrom = "bounces+1234@acme-pbx.example";
   private String subject = "Voicemail from +1 415 555 0100";
   private String messageId = "<vm-20261125-0001@acme-pbx.example>";
-  private Instant date = Instant.parse("2026-11-25T09:59:58Z");
+  private static final Instant SENT = Instant.parse("2026-11-25T09:59:58Z");
   private Charset subjectCharset = StandardCharsets.UTF_8;
 
   private record Attachment(String fileName, String contentType, byte[] content) {}
@@ -80,11 +80,6 @@ public final class ParseMail {
     return this;
   }
 
-  public ParseMail date(Instant date) {
-    this.date = date;
-    return this;
-  }
-
   public ParseMail attach(String fileName, String contentType, byte[] content) {
     attachments.add(new Attachment(fileName, contentType, content));
     return this;
@@ -98,10 +93,6 @@ public final class ParseMail {
 
   public String messageId() {
     return messageId;
-  }
-
-  public Instant date() {
-    return date;
   }
 
   /** Builds the post. */
@@ -147,11 +138,11 @@ public final class ParseMail {
   private String headers() {
     StringBuilder out = new StringBuilder()
         .append("Received: by mx0047p1mdw1.sendgrid.net with SMTP id 7dPtKAKxQp; ")
-        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(date.plusSeconds(2).atOffset(ZoneOffset.UTC))).append("\n")
+        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(SENT.plusSeconds(2).atOffset(ZoneOffset.UTC))).append("\n")
         .append("From: ").append(from).append("\n")
         .append("To: ").append(String.join(", ", envelopeTo)).append("\n")
         .append("Subject: ").append(subject).append("\n")
-        .append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atOffset(ZoneOffset.UTC))).append("\n");
+        .append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(SENT.atOffset(ZoneOffset.UTC))).append("\n");
     if (messageId != null) {
       out.append("Message-ID:\n ").append(messageId).append("\n"); // Folded, as long ids often are.
     }

@@ -65,7 +65,7 @@ public final class SendGridStandIn {
   }
 
   /** Base64 DER ECDSA signature of {@code timestamp + body}. */
-  public String sign(String timestamp, byte[] body) {
+  private String sign(String timestamp, byte[] body) {
     try {
       Signature signer = Signature.getInstance("SHA256withECDSA");
       signer.initSign(keys.getPrivate());
