@@ -6,6 +6,7 @@ import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.SecretRedactor;
 import dev.parley.tenant.SecretUnavailableException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class InboundParseHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(InboundParseHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DISCARD_BUFFER_BYTES = 64 * 1024;
 
   private final long maxPostBytes;
   private final Path scratchRoot;
@@ -60,8 +62,33 @@ final class InboundParseHandler extends Handler.Abstract {
     Answer answer = answer(request);
     response.setStatus(answer.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    if (!discardUnread(request)) {
+      // Jetty closes a connection whose request was not read to its end; said up front, no client reuses it.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     Content.Sink.write(response, true, answer.body().toString(), callback);
     return true;
+  }
+
+  /**
+   * Reads what is left of a post that was refused before its end, at most another {@code maxPostBytes}, so that
+   * a client still sending gets its answer instead of a reset connection. Returns whether the end was reached.
+   */
+  private boolean discardUnread(Request request) {
+    InputStream rest = Content.Source.asInputStream(request);
+    byte[] buffer = new byte[DISCARD_BUFFER_BYTES];
+    try {
+      for (long read = 0; read <= maxPostBytes; ) {
+        int n = rest.read(buffer);
+        if (n < 0) {
+          return true;
+        }
+        read += n;
+      }
+    } catch (IOException e) {
+      LOG.atDebug().setCause(e).log("the client went away before its answer");
+    }
+    return false;
   }
 
   private Answer answer(Request request) {

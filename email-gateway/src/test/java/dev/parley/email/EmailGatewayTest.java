@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
@@ -187,8 +188,10 @@ public class EmailGatewayTest {
     ParseMail.Post post = acmeVoicemail().post();
     Map<String, String> headers = new HashMap<>(sendGrid.headers(post.body(), Instant.now()));
     headers.remove("Authorization");
-    assertRefused(sendGrid.send(gateway.inboundUrl(), post.contentType(), post.body(), headers),
-        401, "missing_token");
+    HttpResponse<String> missing = sendGrid.send(gateway.inboundUrl(), post.contentType(), post.body(), headers);
+    assertRefused(missing, 401, "missing_token");
+    assertEquals("the unread post was read to its end: the connection stays usable",
+        Optional.empty(), missing.headers().firstValue("Connection"));
 
     headers.put("Authorization", "Bearer parse-policy-token-0002");
     HttpResponse<String> wrong = sendGrid.send(gateway.inboundUrl(), post.contentType(), post.body(), headers);
