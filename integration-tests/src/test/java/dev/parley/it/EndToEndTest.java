@@ -100,7 +100,7 @@ public class EndToEndTest {
     }
   }
 
-  private static String segmentText(StoreContents store, String callId) {
+  static String segmentText(StoreContents store, String callId) {
     return store.segments().stream()
         .filter(s -> s.get("CallId").asText().equals(callId))
         .sorted(java.util.Comparator.comparingInt(s -> s.get("SegmentIndex").asInt()))

@@ -2,6 +2,8 @@ package dev.parley.tenant;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -17,7 +19,8 @@ public record TenantConfig(
     Transcription transcription,
     Quota quota,
     @Nullable Spanner spanner,
-    Crm crm)
+    Crm crm,
+    @Nullable InboundEmail inboundEmail)
     implements Serializable {
 
   public TenantConfig {
@@ -144,6 +147,47 @@ public record TenantConfig(
     public static final String DEFAULT_API_VERSION = "v62.0";
     public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
     public static final int DEFAULT_REQUESTS_PER_MINUTE = 600;
+  }
+
+  /**
+   * Recordings by email: the recipients whose mail the email gateway hands to this tenant, and who may send it.
+   * Addresses and domains are compared without regard to case (mail systems treat them so in practice).
+   */
+  public record InboundEmail(
+      @Nullable List<String> addresses, @Nullable List<String> domains, @Nullable List<String> allowedSenders)
+      implements Serializable {
+    /** The form of an {@code allowedSenders} entry that accepts a whole domain: {@code *@pbx.example}. */
+    private static final String ANY_AT = "*@";
+
+    public InboundEmail {
+      addresses = MailAddresses.normalizeAll(addresses);
+      domains = MailAddresses.normalizeAll(domains);
+      allowedSenders = MailAddresses.normalizeAll(allowedSenders);
+    }
+
+    /** Whether mail to {@code recipient} belongs to this tenant: an exact address, or any address at a domain. */
+    public boolean receives(String recipient) {
+      String address = MailAddresses.normalize(recipient);
+      return addresses.contains(address) || domains.contains(MailAddresses.domainOf(address));
+    }
+
+    /** Whether {@code sender} may send this tenant recordings; with no {@code allowedSenders}, anyone may. */
+    public boolean allowsSender(String sender) {
+      if (allowedSenders.isEmpty()) {
+        return true;
+      }
+      String address = MailAddresses.normalize(sender);
+      return allowedSenders.contains(address) || allowedSenders.contains(ANY_AT + MailAddresses.domainOf(address));
+    }
+
+    /** The recipients both configurations claim, as addresses or {@code *@domain}; empty when they are disjoint. */
+    public List<String> sharedRecipients(InboundEmail other) {
+      Set<String> shared = new TreeSet<>();
+      addresses.stream().filter(other::receives).forEach(shared::add);
+      other.addresses.stream().filter(this::receives).forEach(shared::add);
+      domains.stream().filter(other.domains::contains).map(d -> ANY_AT + d).forEach(shared::add);
+      return List.copyOf(shared);
+    }
   }
 
   /** A Standard Webhooks endpoint, signed with the tenant's {@code whsec_} secret. */

@@ -144,6 +144,7 @@ public final class TenantConfigLoader {
       problems.add(new ConfigProblem(where, null, "/tenants", "no tenant is defined"));
     }
     checkSourcesDisjoint(tenants, definedIn, problems);
+    checkRecipientsDisjoint(tenants, definedIn, problems);
     if (!problems.isEmpty()) {
       throw new TenantConfigException(problems);
     }
@@ -247,6 +248,21 @@ public final class TenantConfigLoader {
                       + "': every object must belong to exactly one tenant"));
             }
           }
+        }
+      }
+    }
+  }
+
+  private static void checkRecipientsDisjoint(
+      Map<String, TenantConfig> tenants, Map<String, String> definedIn, List<ConfigProblem> problems) {
+    List<TenantConfig> all = tenants.values().stream().filter(t -> t.inboundEmail() != null).toList();
+    for (int i = 0; i < all.size(); i++) {
+      for (int j = i + 1; j < all.size(); j++) {
+        List<String> shared = all.get(j).inboundEmail().sharedRecipients(all.get(i).inboundEmail());
+        if (!shared.isEmpty()) {
+          problems.add(new ConfigProblem(definedIn.get(all.get(j).id()), all.get(j).id(), "/inboundEmail",
+              "recipient(s) " + String.join(", ", shared) + " also belong to tenant '" + all.get(i).id()
+                  + "': every recipient must belong to exactly one tenant"));
         }
       }
     }

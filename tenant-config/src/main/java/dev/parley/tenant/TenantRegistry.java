@@ -57,6 +57,16 @@ public final class TenantRegistry implements Serializable {
     return Optional.empty();
   }
 
+  /**
+   * The tenant whose {@code inboundEmail} settings receive mail for {@code recipient}, if any. Two tenants
+   * claiming one recipient are refused when loading, so there is at most one.
+   */
+  public Optional<TenantConfig> ownerOfRecipient(String recipient) {
+    return tenants.values().stream()
+        .filter(t -> t.inboundEmail() != null && t.inboundEmail().receives(recipient))
+        .findFirst();
+  }
+
   /** Whether {@code uri} lies under one of this tenant's configured sources. */
   public static boolean isUnderSources(TenantConfig tenant, String uri) {
     String location = SourcePrefix.normalizeObject(uri);

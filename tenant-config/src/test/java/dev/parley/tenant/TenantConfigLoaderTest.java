@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -64,6 +65,70 @@ public class TenantConfigLoaderTest {
     assertEquals("globex-eu", globex.spanner().instance());
     assertEquals("dead-letter", globex.quota().overDailyCap());
     assertEquals("Parley_Call_Id__c", globex.crm().salesforce().externalIdField());
+    assertNull("no inbound email unless configured", globex.inboundEmail());
+  }
+
+  @Test
+  public void routesRecipientsToTheTenantThatClaimsThem() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.load(List.of(examplesDir()));
+
+    assertEquals("acme-sales", registry.ownerOfRecipient("Recordings@ACME.parley.example").orElseThrow().id());
+    assertEquals("initech", registry.ownerOfRecipient("anything@initech.parley.example").orElseThrow().id());
+    assertFalse("an exact address does not claim its domain",
+        registry.ownerOfRecipient("sales@acme.parley.example").isPresent());
+    assertFalse("a domain does not claim its sub-domains",
+        registry.ownerOfRecipient("x@eu.initech.parley.example").isPresent());
+
+    TenantConfig.InboundEmail acme = registry.find("acme-sales").orElseThrow().inboundEmail();
+    assertTrue(acme.allowsSender("pbx-7@acme-pbx.example"));
+    assertTrue(acme.allowsSender("VoiceMail@acme.example"));
+    assertFalse(acme.allowsSender("someone@acme.example"));
+    assertFalse(acme.allowsSender("x@evil-acme-pbx.example"));
+    assertTrue("no allowedSenders: any sender",
+        registry.find("initech").orElseThrow().inboundEmail().allowsSender("anyone@anywhere.example"));
+  }
+
+  @Test
+  public void refusesTwoTenantsClaimingOneRecipient() {
+    String tenants = """
+        tenants:
+          acme: {displayName: Acme, inboundEmail: {addresses: [calls@acme.parley.example]}}
+          globex: {displayName: Globex, inboundEmail: {addresses: [CALLS@acme.parley.example]}}
+          initech: {displayName: Initech, inboundEmail: {domains: [acme.parley.example]}}
+          umbrella: {displayName: Umbrella, inboundEmail: {domains: [umbrella.parley.example]}}
+        """;
+    List<String> problems = problemsWithDefaults(tenants);
+
+    assertEquals(problems.toString(), 3, problems.size());
+    assertThat(problems, hasItem("t.yaml: tenant 'globex': /inboundEmail: recipient(s) calls@acme.parley.example"
+        + " also belong to tenant 'acme': every recipient must belong to exactly one tenant"));
+    assertThat(problems, hasItem(containsString(
+        "tenant 'initech': /inboundEmail: recipient(s) calls@acme.parley.example also belong to tenant 'acme'")));
+    assertThat(problems, hasItem(containsString(
+        "tenant 'initech': /inboundEmail: recipient(s) calls@acme.parley.example also belong to tenant 'globex'")));
+  }
+
+  @Test
+  public void refusesMalformedInboundEmailSettings() {
+    String tenants = """
+        tenants:
+          acme:
+            displayName: Acme
+            inboundEmail:
+              addresses: ["Recordings <rec@acme.example>"]
+              domains: [localhost]
+              allowedSenders: []
+          globex:
+            displayName: Globex
+            inboundEmail: {allowedSenders: ["*@*.pbx.example"], recipients: [x@globex.example]}
+        """;
+    List<String> problems = problemsWithDefaults(tenants);
+
+    assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/addresses/0: ")));
+    assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/domains/0: ")));
+    assertThat(problems, hasItem(containsString("tenant 'acme': /inboundEmail/allowedSenders: ")));
+    assertThat(problems, hasItem(containsString("tenant 'globex': /inboundEmail/allowedSenders/0: ")));
+    assertThat(problems, hasItem(containsString("tenant 'globex': /inboundEmail/recipients: ")));
   }
 
   @Test
@@ -131,6 +196,13 @@ public class TenantConfigLoaderTest {
         List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
     assertEquals(1, e.problems().size());
     assertThat(e.getMessage(), containsString("tenant 'globex': /sources: source gs://shared-bucket/calls/globex/ overlaps"));
+  }
+
+  /** The problems refusing {@code tenants} ("t.yaml") on top of {@link #DEFAULTS} ("d.yaml"). */
+  private static List<String> problemsWithDefaults(String tenants) {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("d.yaml", DEFAULTS), new ConfigDocument("t.yaml", tenants))));
+    return e.problems().stream().map(ConfigProblem::toString).collect(Collectors.toList());
   }
 
   @Test

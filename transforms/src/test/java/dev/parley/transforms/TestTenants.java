@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** A small tenant config written to a temporary folder, for stage tests. */
-final class TestTenants {
+public final class TestTenants {
   static final String YAML = """
       defaults:
         enabled: true
@@ -34,6 +34,21 @@ final class TestTenants {
       """;
 
   private TestTenants() {}
+
+  /**
+   * One tenant built the way Parley builds every tenant (YAML through the loader), so tests do not depend on the
+   * config records' constructors. {@code settings} is the tenant's YAML flow mapping, e.g.
+   * {@code "{quota: {requestsPerMinute: 60}}"}; anything it does not name comes from {@link #YAML}'s defaults.
+   */
+  public static dev.parley.tenant.TenantConfig tenant(String id, String settings) {
+    String yaml = YAML.substring(0, YAML.indexOf("tenants:")) + "tenants:\n  " + id + ": " + settings + "\n";
+    try {
+      return dev.parley.tenant.TenantConfigLoader.fromDocuments(
+          java.util.List.of(new dev.parley.tenant.ConfigDocument("test.yaml", yaml))).find(id).orElseThrow();
+    } catch (dev.parley.tenant.TenantConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
 
   static TenantConfigSpec write(Path folder) throws IOException {
     return write(folder, YAML);

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.TestTenants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,11 +15,9 @@ import org.junit.Test;
 
 public class DailyQuotaTest {
   private static TenantConfig tenant(String id, Long minutesPerDay) {
-    return new TenantConfig(id, id, true, List.of(),
-        new TenantConfig.Transcription("gemini", "gemini-2.5-flash", "p", List.of(), 1000, 3600,
-            new TenantConfig.Gemini("vertex-ai", null, "proj-123456", "us-central1"), null),
-        new TenantConfig.Quota(60, 10, null, minutesPerDay, null, 1, "defer"), null,
-        new TenantConfig.Crm("none", null, null, null, null));
+    return TestTenants.tenant(id, "{displayName: " + id + ", transcription: {gemini: {backend: vertex-ai, project: "
+        + "proj-123456, location: us-central1}}" + (minutesPerDay == null ? "" : ", quota: {audioMinutesPerDay: "
+        + minutesPerDay + "}") + "}");
   }
 
   @Test

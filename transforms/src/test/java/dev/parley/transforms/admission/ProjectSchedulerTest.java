@@ -10,6 +10,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.TestTenants;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,11 +26,9 @@ public class ProjectSchedulerTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
   static TenantConfig tenant(String id, int rpm, int burst, double weight, Long audioSecondsPerMinute, Integer inFlight) {
-    return new TenantConfig(id, id, true, List.of(),
-        new TenantConfig.Transcription("gemini", "gemini-2.5-flash", "p", List.of(), 1000, 3600,
-            new TenantConfig.Gemini("gemini-api", null, null, null), null),
-        new TenantConfig.Quota(rpm, burst, audioSecondsPerMinute, null, inFlight, weight, "defer"),
-        null, new TenantConfig.Crm("none", null, null, null, null));
+    return TestTenants.tenant(id, "{displayName: " + id + ", quota: {requestsPerMinute: " + rpm + ", burst: " + burst
+        + ", weight: " + weight + (audioSecondsPerMinute == null ? "" : ", audioSecondsPerMinute: " + audioSecondsPerMinute)
+        + (inFlight == null ? "" : ", callsInFlight: " + inFlight) + "}}");
   }
 
   private static ModelConfig.ProjectLimits project(int rpm) {
