@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.AudioArrival;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
+import dev.parley.transforms.arrival.PubsubArrivals;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.metrics.StageMetrics;
+import java.io.IOException;
 import java.util.Optional;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -27,12 +31,81 @@ import org.joda.time.Instant;
 public final class ParseArrival {
   static final String STAGE = "ParseArrival";
   static final TupleTag<AudioArrival> ARRIVALS = new TupleTag<>("arrivals") {};
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ParseArrival() {}
 
   /** Arrivals from matched files of a drop folder laid out as {@code {root}/{tenantId}/...}. */
   public static FromFiles fromFiles(DropFolderLayout layout) {
     return new FromFiles(layout);
+  }
+
+  /**
+   * Arrivals from Pub/Sub: Cloud Storage notifications and Parley's arrival events (see {@link PubsubArrivals}).
+   * Other notification types are counted and ignored; a recording whose size the event left out is looked up.
+   */
+  public static FromPubsub fromPubsub() {
+    return new FromPubsub();
+  }
+
+  /** See {@link #fromPubsub}. */
+  public static final class FromPubsub
+      extends PTransform<PCollection<PubsubMessage>, WithFailures.Result<PCollection<AudioArrival>, DeadLetter>> {
+    @Override
+    public WithFailures.Result<PCollection<AudioArrival>, DeadLetter> expand(PCollection<PubsubMessage> messages) {
+      PCollectionTuple out = messages.apply("ParseMessage",
+          ParDo.of(new ParseMessageFn()).withOutputTags(ARRIVALS, TupleTagList.of(DeadLetters.TAG)));
+      return WithFailures.Result.of(out, ARRIVALS, DeadLetters.TAG);
+    }
+  }
+
+  static final class ParseMessageFn extends DoFn<PubsubMessage, AudioArrival> {
+    private final StageMetrics metrics = new StageMetrics(STAGE);
+
+    @ProcessElement
+    public void process(@Element PubsubMessage message, @Timestamp Instant publishTime, MultiOutputReceiver out) {
+      PubsubArrivals.Parsed parsed = PubsubArrivals.parse(message, publishTime);
+      if (parsed.ignoredBecause() != null) {
+        metrics.inc("ignored_notifications/" + parsed.ignoredBecause());
+        return;
+      }
+      if (parsed.arrival() == null) {
+        refuse(out, message, parsed.code(), parsed.message(), null);
+        return;
+      }
+      AudioArrival arrival = parsed.arrival();
+      Optional<String> problem = ObjectNames.problem(arrival.getSourceUri());
+      if (problem.isPresent()) {
+        refuse(out, message, ErrorCode.PATH_INVALID, problem.get(), arrival);
+        return;
+      }
+      if (arrival.getSizeBytes() == PubsubArrivals.UNKNOWN_SIZE) {
+        try {
+          arrival = arrival.toBuilder()
+              .setSizeBytes(FileSystems.matchSingleFileSpec(arrival.getSourceUri()).sizeBytes()).build();
+        } catch (IOException e) {
+          refuse(out, message, ErrorCode.AUDIO_READ_FAILED,
+              "the event names a recording that cannot be found: " + e.getClass().getSimpleName(), arrival);
+          return;
+        }
+      }
+      metrics.incTenant("arrivals", arrival.getTenantId(), 1);
+      out.get(ARRIVALS).output(arrival);
+    }
+
+    private void refuse(MultiOutputReceiver out, PubsubMessage message, ErrorCode code, String why,
+        AudioArrival arrival) {
+      metrics.inc("dead_letters");
+      ObjectNode payload = JSON.createObjectNode().put("messageId", message.getMessageId());
+      ObjectNode attributes = payload.putObject("attributes");
+      if (message.getAttributeMap() != null) {
+        message.getAttributeMap().forEach(attributes::put);
+      }
+      byte[] data = message.getPayload() == null ? new byte[0] : message.getPayload();
+      payload.put("data", java.util.Base64.getEncoder().encodeToString(
+          java.util.Arrays.copyOf(data, Math.min(data.length, PubsubArrivals.MAX_EVENT_BYTES))));
+      out.get(DeadLetters.TAG).output(DeadLetters.of(STAGE, code, why, arrival, 1, "PubsubMessage", payload.toString()));
+    }
   }
 
   /** See {@link #fromFiles}. */
@@ -53,7 +126,6 @@ public final class ParseArrival {
   }
 
   static final class ParseFileFn extends DoFn<MatchResult.Metadata, AudioArrival> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final DropFolderLayout layout;
     private final StageMetrics metrics = new StageMetrics(STAGE);
 

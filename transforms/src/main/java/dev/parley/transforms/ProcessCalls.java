@@ -17,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
- * ResolveTenant, Dedupe, ProbeAudio, DailyQuotaGate, then Transcribe (admission inside). Every stage's failures
+ * ResolveTenant, Dedupe, ReadSidecar, ProbeAudio, DailyQuotaGate, then Transcribe (admission inside). Every stage's failures
  * are merged into one dead-letter output.
  */
 @AutoValue
@@ -40,7 +40,9 @@ public abstract class ProcessCalls
     PCollection<AudioArrival> resolved = arrivals
         .apply(ResolveTenant.STAGE, ResolveTenant.using(tenants(), dropFolder()))
         .failuresTo(failures);
-    PCollection<AudioArrival> unique = resolved.apply(Dedupe.STAGE, Dedupe.byCallId());
+    PCollection<AudioArrival> unique = resolved
+        .apply(Dedupe.STAGE, Dedupe.byCallId())
+        .apply(ReadSidecar.STAGE, ReadSidecar.whenMetadataIsMissing());
     PCollection<ProbedAudio> probed = unique
         .apply(ProbeAudio.STAGE, ProbeAudio.using(tenants()))
         .failuresTo(failures);

@@ -24,9 +24,7 @@ import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -58,52 +56,45 @@ final class StreamingCallsFn extends TranscribeFnBase<KV<String, ProbedAudio>> {
   }
 
   @StateId("backlog")
-  private final StateSpec<BagState<TimestampedValue<ProbedAudio>>> backlogSpec;
-
-  /** The earliest timestamp in the backlog: the tick's output timestamp, which holds the watermark. */
-  @StateId("hold")
-  private final StateSpec<ValueState<Instant>> holdSpec = StateSpecs.value();
+  private final StateSpec<BagState<ProbedAudio>> backlogSpec;
 
   @TimerId("tick")
   private final TimerSpec tickSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
   StreamingCallsFn(Transcribe spec, PayloadEncoder<ProbedAudio> encoder, Coder<ProbedAudio> callCoder) {
     super(spec, encoder);
-    this.backlogSpec = StateSpecs.bag(TimestampedValue.TimestampedValueCoder.of(callCoder));
+    this.backlogSpec = StateSpecs.bag(callCoder);
   }
 
   @ProcessElement
   public void process(@Element KV<String, ProbedAudio> call, @Timestamp Instant timestamp,
-      @StateId("backlog") BagState<TimestampedValue<ProbedAudio>> backlog,
-      @StateId("hold") ValueState<Instant> hold, @TimerId("tick") Timer tick) {
-    backlog.add(TimestampedValue.of(call.getValue(), timestamp));
-    Instant earliest = hold.read() == null || timestamp.isBefore(hold.read()) ? timestamp : hold.read();
-    hold.write(earliest);
-    // The output timestamp holds the watermark until this key's calls are out, so none of them arrives late.
-    tick.withOutputTimestamp(earliest).offset(Duration.ZERO).setRelative();
+      @StateId("backlog") BagState<ProbedAudio> backlog, @TimerId("tick") Timer tick) {
+    backlog.add(call.getValue());
+    // The tick's output timestamp holds the watermark until it fires; outcomes take that timestamp, at or after
+    // their call's own, so none of them is late downstream.
+    tick.withOutputTimestamp(timestamp).offset(Duration.ZERO).setRelative();
   }
 
   @OnTimer("tick")
-  public void onTick(@StateId("backlog") BagState<TimestampedValue<ProbedAudio>> backlog,
-      @StateId("hold") ValueState<Instant> hold, @TimerId("tick") Timer tick, MultiOutputReceiver out) {
+  public void onTick(@StateId("backlog") BagState<ProbedAudio> backlog, @TimerId("tick") Timer tick,
+      @Timestamp Instant timestamp, MultiOutputReceiver out) {
     TenantRegistry config = registry.current();
-    List<TimestampedValue<ProbedAudio>> waiting = new ArrayList<>();
+    List<ProbedAudio> waiting = new ArrayList<>();
     int inLine = 0;
     long nextPollNanos = Long.MAX_VALUE;
     boolean changed = false;
-    for (TimestampedValue<ProbedAudio> entry : backlog.read()) {
-      ProbedAudio call = entry.getValue();
+    for (ProbedAudio call : backlog.read()) {
       String callId = call.getArrival().getCallId();
       Started started = STARTED.get(callId);
       if (started == null) {
         if (inLine >= MAX_IN_LINE_PER_KEY) {
-          waiting.add(entry);
+          waiting.add(call);
           continue;
         }
         Optional<TenantConfig> tenant = config.find(call.getArrival().getTenantId());
         if (tenant.isEmpty()) {
           emit(out, runner.failed(call, ErrorCode.TENANT_UNKNOWN, "tenant left the config while the call was waiting",
-              0, new StageMetrics.Deltas()), entry.getTimestamp());
+              0, new StageMetrics.Deltas()));
           changed = true;
           continue;
         }
@@ -123,36 +114,32 @@ final class StreamingCallsFn extends TranscribeFnBase<KV<String, ProbedAudio>> {
           wait = POLL_IN_FLIGHT.getMillis() * 1_000_000;
         }
         nextPollNanos = Math.min(nextPollNanos, wait);
-        waiting.add(entry);
+        waiting.add(call);
       } else if (started.outcome.isDone()) {
         STARTED.remove(callId);
-        emit(out, started.outcome.join(), entry.getTimestamp());
+        emit(out, started.outcome.join());
         changed = true;
       } else {
         nextPollNanos = Math.min(nextPollNanos, POLL_IN_FLIGHT.getMillis() * 1_000_000);
-        waiting.add(entry);
+        waiting.add(call);
       }
     }
     if (changed) {
       backlog.clear();
       waiting.forEach(backlog::add);
     }
-    if (waiting.isEmpty()) {
-      hold.clear();
-      return;
+    if (!waiting.isEmpty()) {
+      long millis = Math.max(1, Math.min(MAX_POLL.getMillis(), nextPollNanos / 1_000_000));
+      tick.withOutputTimestamp(timestamp).offset(Duration.millis(millis)).setRelative();
     }
-    Instant earliest = waiting.stream().map(TimestampedValue::getTimestamp).min(Instant::compareTo).orElseThrow();
-    hold.write(earliest);
-    long millis = Math.max(1, Math.min(MAX_POLL.getMillis(), nextPollNanos / 1_000_000));
-    tick.withOutputTimestamp(earliest).offset(Duration.millis(millis)).setRelative();
   }
 
-  private void emit(MultiOutputReceiver out, CallOutcome outcome, Instant timestamp) {
+  private void emit(MultiOutputReceiver out, CallOutcome outcome) {
     metrics.apply(outcome.metrics());
     if (outcome.record() != null) {
-      out.get(Transcribe.TRANSCRIBED).outputWithTimestamp(outcome.record(), timestamp);
+      out.get(Transcribe.TRANSCRIBED).output(outcome.record());
     } else {
-      out.get(DeadLetters.TAG).outputWithTimestamp(outcome.letter(), timestamp);
+      out.get(DeadLetters.TAG).output(outcome.letter());
     }
   }
 }

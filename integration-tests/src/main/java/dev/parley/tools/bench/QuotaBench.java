@@ -91,7 +91,7 @@ public final class QuotaBench {
       Streaming calm = streaming(emulator, config, endpoints, fileOf, tenantOfDigest,
           tenants.stream().filter(t -> !t.id().equals("noisy")).toList(), true);
       Streaming baseline = streaming(emulator, config, endpoints, fileOf, tenantOfDigest, tenants, false);
-      double[] batch = batch(emulator, config, endpoints, fileOf);
+      double[] batch = batch(emulator, config, endpoints, fileOf, tenantOfDigest);
 
       double utilization = parley.ok() / (projectRpm * parley.minutes());
       double jain = jain(parley);
@@ -138,7 +138,10 @@ public final class QuotaBench {
         .apply(ParDo.of(new Collect()));
     long started = System.currentTimeMillis();
     PipelineResult result = pipeline.run();
-    Thread.sleep(streamingRun.getMillis());
+    PipelineResult.State state = result.waitUntilFinish(streamingRun); // Rethrows what stops the job early.
+    if (state != null && state.isTerminal()) {
+      throw new IllegalStateException("the streaming job ended early: " + state);
+    }
     result.cancel();
     long measureFrom = started + warmup.getMillis();
     long measureTo = started + streamingRun.getMillis();
@@ -165,26 +168,50 @@ public final class QuotaBench {
     return new Streaming(admittedCount, delays, ok, rejected, (measureTo - measureFrom) / 60_000.0);
   }
 
-  /** Utilization and 429s of a backfill: every tenant's calls present at the start. */
+  /**
+   * Utilization and 429s of a backfill: every tenant's calls present at the start, in proportion to its weight so
+   * that all are backlogged most of the run. Utilization is admitted work over what the binding limit allowed:
+   * at each moment the smaller of the project limit and the sum of the limits of the tenants not yet done.
+   */
   private double[] batch(GeminiEmulator emulator, TenantConfigSpec config, ModelEndpoints endpoints,
-      Map<String, String> fileOf) {
+      Map<String, String> fileOf, Map<String, String> tenantOfDigest) {
     emulator.reset();
+    double totalWeight = tenants.stream().mapToDouble(Tenant::weight).sum();
     List<ProbedAudio> calls = new ArrayList<>();
-    for (int i = 0; i < batchCalls; i++) {
-      Tenant tenant = tenants.get(i % tenants.size());
-      calls.add(call(tenant.id(), fileOf.get(tenant.id()), 1_000_000L + i));
+    for (Tenant tenant : tenants) {
+      long count = Math.round(batchCalls * tenant.weight() / totalWeight);
+      for (long i = 0; i < count; i++) {
+        calls.add(call(tenant.id(), fileOf.get(tenant.id()), 1_000_000L + i));
+      }
     }
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
     options.setTargetParallelism(8);
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply(Create.of(calls)).apply(Transcribe.using(config, endpoints));
     pipeline.run().waitUntilFinish();
+
     List<RecordedRequest> requests = emulator.requests();
-    long ok = requests.stream().filter(r -> r.status() == 200).count();
     long rejected = requests.stream().filter(r -> r.status() == 429).count();
-    double minutes = (requests.get(requests.size() - 1).time().toEpochMilli() - requests.get(0).time().toEpochMilli()) / 60_000.0;
-    // The first burst of the project bucket is free of the rate: measure from after it, as in steady state.
-    return new double[] {(ok - 1) / (projectRpm * minutes), rejected};
+    Map<String, Long> lastOf = new LinkedHashMap<>();
+    long first = Long.MAX_VALUE;
+    long ok = 0;
+    for (RecordedRequest r : requests) {
+      if (r.status() == 200) {
+        ok++;
+        first = Math.min(first, r.time().toEpochMilli());
+        lastOf.merge(tenantOfDigest.get(r.audioSha256().get(0)), r.time().toEpochMilli(), Math::max);
+      }
+    }
+    double allowed = 0;
+    long from = first;
+    List<Long> ends = lastOf.values().stream().sorted().toList();
+    for (int i = 0; i < ends.size(); i++) {
+      double binding = Math.min(projectRpm, (ends.size() - i) * (double) TENANT_RPM);
+      allowed += binding * (ends.get(i) - from) / 60_000.0;
+      from = ends.get(i);
+    }
+    // The first call of each tenant rides the buckets' initial burst: count from the second.
+    return new double[] {(ok - lastOf.size()) / Math.max(1e-9, allowed), rejected};
   }
 
   /** Jain's index of weight-normalised throughput among the backlogged tenants present. */
