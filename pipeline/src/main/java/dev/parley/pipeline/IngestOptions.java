@@ -3,23 +3,12 @@ package dev.parley.pipeline;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
-/** Options of {@link IngestPipeline}. */
+/**
+ * Options of {@link IngestPipeline}. Each front door is on when its option is given: {@code --dropFolder} (one
+ * pass, or watched with {@code --watch}) and {@code --subscription}; both may be on at once, and a recording that
+ * arrives through both is one call.
+ */
 public interface IngestOptions extends ParleyOptions, SinkOptions {
-  /** Where recordings come in. */
-  enum Source {
-    /** Recordings dropped under {@code --dropFolder}: one pass, or watched with {@code --watch}. */
-    DROP_FOLDER,
-    /** Cloud Storage notifications and Parley arrival events on {@code --subscription}. */
-    PUBSUB
-  }
-
-  @Description("Where recordings come in: DROP_FOLDER (files under --dropFolder) or PUBSUB (Cloud Storage "
-      + "notifications and Parley arrival events on --subscription; the job is then a streaming job).")
-  @Default.Enum("DROP_FOLDER")
-  Source getSource();
-
-  void setSource(Source value);
-
   @Description("Drop folder whose {tenantId}/ subfolders receive recordings, local or gs://. Every recording "
       + "under {dropFolder}/{tenantId}/ belongs to that tenant. Example: gs://parley-drop/ or /data/drop")
   String getDropFolder();
@@ -45,7 +34,8 @@ public interface IngestOptions extends ParleyOptions, SinkOptions {
 
   void setLookbackMinutes(int value);
 
-  @Description("With --source=PUBSUB: the subscription to read. Example: projects/my-project/subscriptions/parley-arrivals")
+  @Description("Pub/Sub subscription with Cloud Storage notifications (JSON_API_V1) and/or Parley arrival events; "
+      + "makes the job a streaming job. Example: projects/my-project/subscriptions/parley-arrivals")
   String getSubscription();
 
   void setSubscription(String value);

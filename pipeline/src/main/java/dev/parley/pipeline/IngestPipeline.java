@@ -5,14 +5,18 @@ import dev.parley.tenant.TenantConfigException;
 import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.DropFolderPoller;
 import dev.parley.transforms.ParseArrival;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
@@ -46,33 +50,32 @@ public final class IngestPipeline {
   }
 
   public static Pipeline create(IngestOptions options) throws TenantConfigException {
-    boolean pubsub = options.getSource() == IngestOptions.Source.PUBSUB;
-    if (pubsub) {
-      ParleyGraph.requireOption(options.getSubscription(), "--subscription");
-    } else {
-      ParleyGraph.requireOption(options.getDropFolder(), "--dropFolder");
+    boolean pubsub = options.getSubscription() != null && !options.getSubscription().isBlank();
+    boolean dropFolder = options.getDropFolder() != null && !options.getDropFolder().isBlank();
+    if (!pubsub && !dropFolder) {
+      throw new IllegalArgumentException("--dropFolder or --subscription is required");
     }
     if (pubsub || options.getWatch()) {
       options.as(StreamingOptions.class).setStreaming(true);
     }
     ParleyGraph graph = ParleyGraph.start(options);
-    @Nullable DropFolderLayout layout = options.getDropFolder() == null
-        ? null : DropFolderLayout.at(ParleyGraph.absolute(options.getDropFolder()));
-    PCollection<AudioArrival> arrivals;
-    if (pubsub) {
-      arrivals = graph.pipeline
-          .apply("ReadPubsub", PubsubIO.readMessagesWithAttributesAndMessageId().fromSubscription(options.getSubscription()))
-          .apply("ParseArrival", ParseArrival.fromPubsub())
-          .failuresTo(graph.failures);
-    } else {
-      arrivals = graph.pipeline
+    @Nullable DropFolderLayout layout = dropFolder ? DropFolderLayout.at(ParleyGraph.absolute(options.getDropFolder())) : null;
+    List<PCollection<AudioArrival>> doors = new ArrayList<>();
+    if (dropFolder) {
+      doors.add(graph.pipeline
           .apply("MatchDropFolder", options.getWatch()
               ? DropFolderPoller.of(layout, Duration.standardSeconds(options.getPollIntervalSeconds()),
                   Duration.standardMinutes(options.getLookbackMinutes()))
               : FileIO.match().filepattern(layout.root() + "**"))
-          .apply("ParseArrival", ParseArrival.fromFiles(layout))
-          .failuresTo(graph.failures);
+          .apply("ParseFiles", ParseArrival.fromFiles(layout))
+          .failuresTo(graph.failures));
     }
-    return graph.finish(arrivals, layout);
+    if (pubsub) {
+      doors.add(graph.pipeline
+          .apply("ReadPubsub", PubsubIO.readMessagesWithAttributesAndMessageId().fromSubscription(options.getSubscription()))
+          .apply("ParseMessages", ParseArrival.fromPubsub())
+          .failuresTo(graph.failures));
+    }
+    return graph.finish(PCollectionList.of(doors).apply("AllArrivals", Flatten.pCollections()), layout);
   }
 }

@@ -210,8 +210,7 @@ public final class QuotaBench {
       allowed += binding * (ends.get(i) - from) / 60_000.0;
       from = ends.get(i);
     }
-    // The first call of each tenant rides the buckets' initial burst: count from the second.
-    return new double[] {(ok - lastOf.size()) / Math.max(1e-9, allowed), rejected};
+    return new double[] {ok / Math.max(1e-9, allowed), rejected};
   }
 
   /** Jain's index of weight-normalised throughput among the backlogged tenants present. */

@@ -8,7 +8,9 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
@@ -22,7 +24,7 @@ import org.joda.time.Duration;
  * the Spanner tables' columns ({@link CallRows}).
  *
  * <p>Each run writes its own files, so earlier runs are never overwritten; readers take the union. An unbounded
- * input is written in one-minute windows.
+ * input is written in one-minute windows, each pane a few seconds after its first row.
  */
 public final class LocalStore {
   public static final String CALLS = "calls";
@@ -31,6 +33,7 @@ public final class LocalStore {
   public static final String CRM_SYNC = "crm_sync";
   public static final String DEAD_LETTERS = "dead_letters";
   static final Duration STREAMING_WINDOW = Duration.standardMinutes(1);
+  static final Duration STREAMING_DELAY = Duration.standardSeconds(5);
 
   private LocalStore() {}
 
@@ -78,7 +81,12 @@ public final class LocalStore {
       String prefix = (outputDir.endsWith("/") ? outputDir : outputDir + "/") + table + "-" + runId;
       TextIO.Write write = TextIO.write().to(prefix).withSuffix(".jsonl");
       if (lines.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-        lines = lines.apply("Window", Window.into(FixedWindows.of(STREAMING_WINDOW)));
+        // Written a few seconds after rows arrive, not when the watermark closes the window: an idle source may
+        // not move the watermark for a long time, and a store is read by people waiting for their calls.
+        lines = lines.apply("Window", Window.<String>into(FixedWindows.of(STREAMING_WINDOW))
+            .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(STREAMING_DELAY)))
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes());
         write = write.withWindowedWrites().withNumShards(1);
       }
       lines.apply("Write", write);
