@@ -21,6 +21,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -35,8 +36,11 @@ public final class ParseArrival {
 
   private ParseArrival() {}
 
-  /** Arrivals from matched files of a drop folder laid out as {@code {root}/{tenantId}/...}. */
-  public static FromFiles fromFiles(DropFolderLayout layout) {
+  /**
+   * Arrivals from matched files: of a drop folder laid out as {@code {root}/{tenantId}/...}, or, with a null
+   * layout, of tenants' configured sources, whose owner {@code ResolveTenant} finds.
+   */
+  public static FromFiles fromFiles(@Nullable DropFolderLayout layout) {
     return new FromFiles(layout);
   }
 
@@ -111,9 +115,9 @@ public final class ParseArrival {
   /** See {@link #fromFiles}. */
   public static final class FromFiles
       extends PTransform<PCollection<MatchResult.Metadata>, WithFailures.Result<PCollection<AudioArrival>, DeadLetter>> {
-    private final DropFolderLayout layout;
+    private final @Nullable DropFolderLayout layout;
 
-    private FromFiles(DropFolderLayout layout) {
+    private FromFiles(@Nullable DropFolderLayout layout) {
       this.layout = layout;
     }
 
@@ -126,10 +130,10 @@ public final class ParseArrival {
   }
 
   static final class ParseFileFn extends DoFn<MatchResult.Metadata, AudioArrival> {
-    private final DropFolderLayout layout;
+    private final @Nullable DropFolderLayout layout;
     private final StageMetrics metrics = new StageMetrics(STAGE);
 
-    ParseFileFn(DropFolderLayout layout) {
+    ParseFileFn(@Nullable DropFolderLayout layout) {
       this.layout = layout;
     }
 
@@ -145,16 +149,16 @@ public final class ParseArrival {
         fail(out, file, ErrorCode.PATH_INVALID, problem.get());
         return;
       }
-      Optional<String> tenant = layout.tenantOf(uri);
-      if (tenant.isEmpty()) {
+      Optional<String> tenant = layout == null ? Optional.empty() : layout.tenantOf(uri);
+      if (layout != null && tenant.isEmpty()) {
         fail(out, file, ErrorCode.PATH_OUTSIDE_TENANT_LAYOUT,
             "recording is not inside a tenant folder: expected " + layout.root() + "{tenantId}/...");
         return;
       }
-      metrics.incTenant("arrivals", tenant.get(), 1);
+      metrics.incTenant("arrivals", tenant.orElse(null), 1);
       out.get(ARRIVALS).output(AudioArrival.builder()
           .setCallId(CallIds.forObject(uri, file.lastModifiedMillis()))
-          .setTenantId(tenant.get())
+          .setTenantId(tenant.orElse(null))
           .setSourceUri(uri)
           .setObjectGeneration(file.lastModifiedMillis() == 0 ? null : file.lastModifiedMillis())
           .setSizeBytes(file.sizeBytes())
