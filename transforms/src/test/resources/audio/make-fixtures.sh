@@ -13,5 +13,6 @@ ff -f lavfi -i "$SRC" -c:a libmp3lame -q:a 9 tone-vbr.mp3
 ff -f lavfi -i "$STEREO" -c:a libmp3lame -b:a 32k tone-stereo.mp3
 ff -f lavfi -i "$SRC" -c:a libvorbis -q:a 0 tone-vorbis.ogg
 ff -f lavfi -i "$SRC" -c:a libopus -b:a 12k tone-opus.ogg
-ff -f lavfi -i "$SRC" -c:a aac -b:a 24k tone.m4a
+# PNS off: JCodec's AAC decoder (JAAD) turns frames coded with perceptual noise substitution into silence.
+ff -f lavfi -i "$SRC" -c:a aac -b:a 24k -aac_pns 0 tone.m4a
 ff -f lavfi -i "$SRC" -c:a libopus -b:a 12k tone.webm

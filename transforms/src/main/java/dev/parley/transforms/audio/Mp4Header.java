@@ -79,6 +79,21 @@ final class Mp4Header {
     return total * 1000 / movie.getTimescale();
   }
 
+  /** Samples at the start that the edit list skips: the AAC encoder's priming, at {@code sampleRate}. */
+  static long primingFrames(MovieBox movie, int sampleRate) {
+    TrakBox track = movie.getAudioTracks().get(0);
+    List<Edit> edits = track.getEdits();
+    if (edits == null || track.getTimescale() <= 0) {
+      return 0;
+    }
+    for (Edit edit : edits) {
+      if (edit.getMediaTime() >= 0) {
+        return edit.getMediaTime() * sampleRate / track.getTimescale();
+      }
+    }
+    return 0;
+  }
+
   /** A box that runs past the end of the file means an interrupted upload. */
   private static void checkRootBoxes(JcodecChannel input, long size) throws IOException, AudioProbeException {
     List<MP4Util.Atom> atoms;
