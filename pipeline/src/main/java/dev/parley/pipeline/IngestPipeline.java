@@ -86,13 +86,21 @@ public final class IngestPipeline {
         .apply("ParseArrival", ParseArrival.fromFiles(layout))
         .failuresTo(failures);
     PCollection<CallRecord> calls = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, layout, Transcribe.using(tenants, endpoints)))
+        .apply("ProcessCalls", ProcessCalls.of(tenants, layout, Transcribe.using(tenants, endpoints), workDir(options)))
         .failuresTo(failures);
     calls.apply("StoreCalls", LocalStore.writeCalls(options.getOutputDir(), runId));
     PCollectionList.of(failures)
         .apply("AllDeadLetters", Flatten.pCollections())
         .apply("StoreDeadLetters", LocalStore.writeDeadLetters(options.getOutputDir(), runId));
     return pipeline;
+  }
+
+  static String workDir(ParleyOptions options) {
+    if (options.getWorkDir() != null && !options.getWorkDir().isBlank()) {
+      return absolute(options.getWorkDir());
+    }
+    String output = absolute(options.getOutputDir());
+    return output.endsWith("/") ? output + "work" : output + "/work";
   }
 
   static TenantConfigSpec tenantConfig(ParleyOptions options) {

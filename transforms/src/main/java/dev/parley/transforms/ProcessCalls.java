@@ -17,7 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
- * ResolveTenant, Dedupe, ProbeAudio, then Transcribe (admission inside). Every stage's failures are merged
+ * ResolveTenant, Dedupe, ProbeAudio, PrepareAudio (transcode, trim, split into parts), Transcribe (admission
+ * inside, one element per part), then StitchChunks (parts back into calls). Every stage's failures are merged
  * into one dead-letter output.
  */
 @AutoValue
@@ -30,8 +31,18 @@ public abstract class ProcessCalls
 
   abstract Transcribe transcribe();
 
+  /** Where PrepareAudio writes derived audio (local or gs://). */
+  abstract String workDir();
+
+  /** Derived audio goes to a folder under the JVM's temporary directory: for local runs and tests. */
   public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe) {
-    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe);
+    return of(tenants, dropFolder, transcribe,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parley-work").toString());
+  }
+
+  public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe,
+      String workDir) {
+    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe, workDir);
   }
 
   @Override
@@ -44,8 +55,13 @@ public abstract class ProcessCalls
     PCollection<ProbedAudio> probed = unique
         .apply(ProbeAudio.STAGE, ProbeAudio.using(tenants()))
         .failuresTo(failures);
-    PCollection<CallRecord> records = probed
+    PCollection<ProbedAudio> prepared = probed
+        .apply(PrepareAudio.STAGE, PrepareAudio.using(tenants(), workDir()))
+        .failuresTo(failures);
+    PCollection<CallRecord> records = prepared
         .apply(Transcribe.STAGE, transcribe())
+        .failuresTo(failures)
+        .apply(StitchChunks.STAGE, StitchChunks.byCall())
         .failuresTo(failures);
     PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("MergeDeadLetters", Flatten.pCollections());
     return WithFailures.Result.of(records, deadLetters);

@@ -336,6 +336,7 @@ public abstract class Transcribe
           .setEstimatedCostUsd(cost)
           .setArrivedAt(call.getArrival().getEventTime())
           .setProcessedAt(Instant.now())
+          .setPart(call.getPart()) // For StitchChunks: null unless PrepareAudio cut the call into parts.
           .build(), null, deltas);
     }
 

@@ -36,6 +36,8 @@ public final class CallRows {
         .put("DurationMillis", record.getAudio().getDurationMillis())
         .put("SampleRateHz", record.getAudio().getSampleRateHz())
         .put("Channels", record.getAudio().getChannels())
+        .put("RawAudioMillis", record.getRawAudioMillis())
+        .put("BilledAudioMillis", record.getBilledAudioMillis())
         .put("AudioSha256", record.getAudioSha256())
         .put("InputTokens", record.getTranscript().getInputTokens())
         .put("OutputTokens", record.getTranscript().getOutputTokens())
