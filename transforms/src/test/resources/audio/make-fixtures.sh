@@ -16,3 +16,4 @@ ff -f lavfi -i "$SRC" -c:a libopus -b:a 12k tone-opus.ogg
 # PNS off: JCodec's AAC decoder (JAAD) turns frames coded with perceptual noise substitution into silence.
 ff -f lavfi -i "$SRC" -c:a aac -b:a 24k -aac_pns 0 tone.m4a
 ff -f lavfi -i "$SRC" -c:a libopus -b:a 12k tone.webm
+ff -f lavfi -i "$SRC" -ar 8000 -c:a pcm_mulaw tone-mulaw.wav

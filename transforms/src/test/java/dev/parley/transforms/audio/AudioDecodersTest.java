@@ -68,6 +68,7 @@ public class AudioDecodersTest {
     assertDecodes("tone-vorbis.ogg", AudioProbeTest.fixture("tone-vorbis.ogg"), 16000, 1);
     assertDecodes("tone-opus.ogg", AudioProbeTest.fixture("tone-opus.ogg"), 16000, 1);
     assertDecodes("tone.m4a", AudioProbeTest.fixture("tone.m4a"), 16000, 1);
+    assertDecodes("tone-mulaw.wav", AudioProbeTest.fixture("tone-mulaw.wav"), 8000, 1);
   }
 
   @Test
