@@ -3,11 +3,13 @@ package dev.parley.it;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import dev.parley.emulator.gemini.Fault;
 import dev.parley.emulator.gemini.RecordedRequest;
 import dev.parley.model.AudioArrival;
 import dev.parley.model.CallRecord;
@@ -154,5 +156,32 @@ public class AudioFormatsTest {
     pipeline.run().waitUntilFinish();
     assertEquals(2, gemini.get().requests().size());
     assertNotEquals(gemini.get().requests().get(0).audioSha256(), gemini.get().requests().get(1).audioSha256());
+  }
+
+  @Test
+  public void aCallWithAFailedPartIsDeadLetteredWholeNotStoredHalf() throws Exception {
+    TenantConfigSpec tenants = AudioFixture.tenants(tmp.newFolder("tenants").toPath());
+    Path wav = tmp.getRoot().toPath().resolve("stereo.wav");
+    new SpokenCall(60, 8000, 2, 0.3, 8).write(wav);
+    AudioArrival arrival = AudioFixture.arrival("initech", wav);
+    String callId = arrival.getCallId();
+    gemini.get().scriptFaults(Fault.of(Fault.Kind.BAD_REQUEST)); // the first channel's request
+
+    AudioFixture.Outputs out = AudioFixture.run(pipeline, tenants, tmp.newFolder("work").toPath(), gemini.baseUrl(),
+        List.of(arrival));
+    PAssert.that(out.calls()).empty();
+    PAssert.that(out.deadLetters()).satisfies(letters -> {
+      Map<String, DeadLetter> byStage = StreamSupport.stream(letters.spliterator(), false)
+          .collect(Collectors.toMap(DeadLetter::getStage, l -> l));
+      assertEquals(2, byStage.size());
+      assertEquals("MODEL_BAD_REQUEST", byStage.get("Transcribe").getErrorCode());
+      assertThat("the part's own letter", byStage.get("Transcribe").getCallId(), startsWith(callId + "-"));
+      DeadLetter call = byStage.get("StitchChunks");
+      assertEquals("AUDIO_PARTS_MISSING", call.getErrorCode());
+      assertEquals(callId, call.getCallId());
+      assertEquals("replay starts from the arrival", "AudioArrival", call.getPayloadType());
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
   }
 }
