@@ -97,7 +97,11 @@ public final class PartStitcher {
         kept.add(s);
         continue;
       }
-      speakers.putIfAbsent(s.getSpeaker(), twin.getSpeaker());
+      if (!speakers.containsKey(s.getSpeaker()) && !speakers.containsValue(twin.getSpeaker())) {
+        speakers.put(s.getSpeaker(), twin.getSpeaker());
+        // Two voices named the other way round: the other label swaps too, unless it is already taken.
+        speakers.putIfAbsent(twin.getSpeaker(), s.getSpeaker());
+      }
       if (repeated < words.size()) {
         kept.add(TranscriptSegment.of(s.getSpeaker(), Math.max(s.getStartMillis(), twin.getEndMillis()),
             s.getEndMillis(), SeamText.dropLeadingWords(s.getText(), repeated)));
