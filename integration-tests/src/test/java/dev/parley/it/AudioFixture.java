@@ -23,36 +23,24 @@ import org.joda.time.Instant;
 
 /**
  * The audio stages as ProcessCalls chains them (ProbeAudio, PrepareAudio, Transcribe, StitchChunks) on
- * recordings already in a tenant's hands, with two tenants: {@code acme} on the Gemini API, channels mixed,
- * and {@code initech} on the Gemini API with its agent on the left channel and its customer on the right.
+ * recordings already in a tenant's hands: {@code acme} on the Gemini API, channels mixed, {@code globex} on
+ * Vertex AI, and {@code initech} on the Gemini API with its agent on the left channel and its customer on the right.
  */
 final class AudioFixture {
   private AudioFixture() {}
 
+  /** The tenants of {@link TranscribeFixture}, with longer calls allowed and a tenant whose channels have roles. */
   static TenantConfigSpec tenants(Path dir) throws Exception {
-    Files.writeString(dir.resolve("key"), "audio-test-key");
-    Files.writeString(dir.resolve("t.yaml"), """
+    TenantConfigSpec spec = TranscribeFixture.tenants(dir, 50_000_000);
+    Files.writeString(dir.resolve("u-audio.yaml"), """
         defaults:
-          enabled: true
-          transcription:
-            engine: gemini
-            model: gemini-2.5-flash
-            prompt: "Transcribe. ${speakerLabels}"
-            maxInlineBytes: 50000000
-            maxAudioSeconds: 7200
-            gemini: {backend: gemini-api, apiKey: "file://%s"}
-          quota: {requestsPerMinute: 60000, burst: 1000, weight: 1, overDailyCap: dead-letter}
-          crm: {kind: none}
+          transcription: {maxAudioSeconds: 7200}
         tenants:
-          acme: {displayName: Acme}
           initech:
             displayName: Initech
             transcription: {channels: {left: agent, right: customer}}
-          globex:
-            displayName: Globex
-            transcription: {gemini: {backend: vertex-ai, project: globex-ai-prod, location: europe-west4}}
-        """.formatted(dir.resolve("key")));
-    return new TenantConfigSpec(List.of(dir.toString()), java.time.Duration.ofHours(1));
+        """);
+    return spec;
   }
 
   static AudioArrival arrival(String tenant, Path file) throws Exception {

@@ -17,8 +17,6 @@ final class AacPcm extends BlockPcm {
   private final MP4Demuxer demuxer;
   private final DemuxerTrack track;
   private final AACDecoder decoder;
-  private final int sampleRate;
-  private final int channels;
   private final ByteBuffer out = ByteBuffer.allocate(2048 * 8 * 2 * 2);
   private long skipSamples;
   private long samplesLeft;
@@ -28,24 +26,15 @@ final class AacPcm extends BlockPcm {
    * @param editedFrames frames the edit list keeps: the last AAC frame is padded past the end of the audio
    */
   AacPcm(MP4Demuxer demuxer, int sampleRate, int channels, long primingFrames, long editedFrames) throws IOException {
+    super(sampleRate, channels);
     this.demuxer = demuxer;
     this.track = demuxer.getAudioTracks().get(0);
-    this.sampleRate = sampleRate;
-    this.channels = channels;
     this.decoder = new AACDecoder(track.getMeta().getCodecPrivate());
     this.skipSamples = primingFrames * channels;
     this.samplesLeft = editedFrames * channels;
   }
 
-  @Override
-  public int sampleRate() {
-    return sampleRate;
-  }
 
-  @Override
-  public int channels() {
-    return channels;
-  }
 
   @Override
   protected int nextBlock() throws IOException {

@@ -36,7 +36,7 @@ public final class AudioDecoders {
               new org.jflac.sound.spi.FlacFormatConversionProvider());
         case "OGG":
           if (info.getCodec().equals("VORBIS")) {
-            return new VorbisPcm(new OggPacketReader(SeekableReads.streamFrom(channel, 0)));
+            return VorbisPcm.open(new OggPacketReader(SeekableReads.streamFrom(channel, 0)));
           }
           OggHeader.Identification opus = OggHeader.identify(SeekableReads.readAt(channel, 0, OggPage.MAX_PAGE));
           return new OpusPcm(new OggPacketReader(SeekableReads.streamFrom(channel, 0)), OPUS_DECODE_RATE,

@@ -6,10 +6,14 @@ import java.io.IOException;
  * A decoder that makes audio a block at a time (one Opus or Vorbis packet, one AAC frame) and hands it out in
  * whatever sizes the reader asks for.
  */
-abstract class BlockPcm implements PcmStream {
+abstract class BlockPcm extends PcmFormat {
   private short[] block = new short[0];
   private int offset;
   private int available;
+
+  BlockPcm(int sampleRate, int channels) {
+    super(sampleRate, channels);
+  }
 
   /** Decodes the next block into a buffer of at least {@code ensure(n)}; returns its samples, or -1 at the end. */
   protected abstract int nextBlock() throws IOException;

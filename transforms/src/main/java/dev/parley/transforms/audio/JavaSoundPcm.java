@@ -14,16 +14,15 @@ import javax.sound.sampled.spi.FormatConversionProvider;
  * up through {@code AudioSystem}: the container is already known, and some readers claim streams that are
  * not theirs.
  */
-final class JavaSoundPcm implements PcmStream {
+final class JavaSoundPcm extends PcmFormat {
   private final AudioInputStream pcm;
   private final int channels;
-  private final int sampleRate;
   private byte[] raw = new byte[0];
 
   private JavaSoundPcm(AudioInputStream pcm) {
+    super(Math.round(pcm.getFormat().getSampleRate()), pcm.getFormat().getChannels());
     this.pcm = pcm;
     this.channels = pcm.getFormat().getChannels();
-    this.sampleRate = Math.round(pcm.getFormat().getSampleRate());
   }
 
   static JavaSoundPcm open(InputStream in, AudioFileReader reader, FormatConversionProvider converter)
@@ -35,15 +34,7 @@ final class JavaSoundPcm implements PcmStream {
     return new JavaSoundPcm(converter.getAudioInputStream(target, coded));
   }
 
-  @Override
-  public int sampleRate() {
-    return sampleRate;
-  }
 
-  @Override
-  public int channels() {
-    return channels;
-  }
 
   @Override
   public int read(short[] buffer) throws IOException {

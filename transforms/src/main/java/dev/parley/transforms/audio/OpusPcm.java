@@ -13,14 +13,11 @@ final class OpusPcm extends BlockPcm {
   private static final int MAX_PACKET_MILLIS = 120;
   private final OggPacketReader packets;
   private final OpusDecoder decoder;
-  private final int sampleRate;
-  private final int channels;
   private int skip;
 
   OpusPcm(OggPacketReader packets, int sampleRate, int channels, int preSkip48k) throws IOException {
+    super(sampleRate, channels);
     this.packets = packets;
-    this.sampleRate = sampleRate;
-    this.channels = channels;
     try {
       this.decoder = new OpusDecoder(sampleRate, channels);
     } catch (OpusException e) {
@@ -31,15 +28,7 @@ final class OpusPcm extends BlockPcm {
     packets.next(); // OpusTags
   }
 
-  @Override
-  public int sampleRate() {
-    return sampleRate;
-  }
 
-  @Override
-  public int channels() {
-    return channels;
-  }
 
   @Override
   protected int nextBlock() throws IOException {
@@ -47,11 +36,11 @@ final class OpusPcm extends BlockPcm {
     if (packet == null) {
       return -1;
     }
-    int maxFrames = sampleRate * MAX_PACKET_MILLIS / 1000;
-    short[] out = ensure(maxFrames * channels);
+    int maxFrames = sampleRate() * MAX_PACKET_MILLIS / 1000;
+    short[] out = ensure(maxFrames * channels());
     int samples;
     try {
-      samples = decoder.decode(packet, 0, packet.length, out, 0, maxFrames, false) * channels;
+      samples = decoder.decode(packet, 0, packet.length, out, 0, maxFrames, false) * channels();
     } catch (OpusException e) {
       throw new IOException("Opus packet cannot be decoded: " + e.getMessage(), e);
     }

@@ -13,38 +13,39 @@ import java.io.IOException;
  */
 final class VorbisPcm extends BlockPcm {
   private final OggPacketReader packets;
-  private final Info info = new Info();
+  private final Info info;
   private final DspState dsp = new DspState();
   private final Block block;
   private final Packet packet = new Packet();
   private final float[][][] pcm = new float[1][][];
   private final int[] index;
-  private long packetNumber;
+  private long packetNumber = 3;
 
-  VorbisPcm(OggPacketReader packets) throws IOException {
+  private VorbisPcm(OggPacketReader packets, Info info) {
+    super(info.rate, info.channels);
     this.packets = packets;
-    info.init();
-    Comment comment = new Comment();
-    comment.init();
-    for (int i = 0; i < 3; i++) { // identification, comment and setup headers
-      byte[] header = packets.next();
-      if (header == null || info.synthesis_headerin(comment, wrap(header, i == 0)) < 0) {
-        throw new IOException("Vorbis header packet " + i + " is missing or invalid");
-      }
-    }
+    this.info = info;
     dsp.synthesis_init(info);
     block = new Block(dsp);
     index = new int[info.channels];
   }
 
-  @Override
-  public int sampleRate() {
-    return info.rate;
-  }
 
-  @Override
-  public int channels() {
-    return info.channels;
+
+  /** Reads the identification, comment and setup headers, then decodes the audio packets after them. */
+  static VorbisPcm open(OggPacketReader packets) throws IOException {
+    Info info = new Info();
+    info.init();
+    Comment comment = new Comment();
+    comment.init();
+    Packet packet = new Packet();
+    for (int i = 0; i < 3; i++) {
+      byte[] header = packets.next();
+      if (header == null || info.synthesis_headerin(comment, wrap(packet, header, i == 0, i)) < 0) {
+        throw new IOException("Vorbis header packet " + i + " is missing or invalid");
+      }
+    }
+    return new VorbisPcm(packets, info);
   }
 
   @Override
@@ -67,20 +68,20 @@ final class VorbisPcm extends BlockPcm {
       if (data == null) {
         return -1;
       }
-      if (block.synthesis(wrap(data, false)) == 0) {
+      if (block.synthesis(wrap(packet, data, false, packetNumber++)) == 0) {
         dsp.synthesis_blockin(block);
       }
     }
   }
 
-  private Packet wrap(byte[] data, boolean first) {
+  private static Packet wrap(Packet packet, byte[] data, boolean first, long number) {
     packet.packet_base = data;
     packet.packet = 0;
     packet.bytes = data.length;
     packet.b_o_s = first ? 1 : 0;
     packet.e_o_s = 0;
     packet.granulepos = -1;
-    packet.packetno = packetNumber++;
+    packet.packetno = number;
     return packet;
   }
 

@@ -8,13 +8,12 @@ import java.io.InputStream;
  * µ-law and A-law (ITU-T G.711). Decoded here rather than through Java Sound because the header is already
  * parsed, and this is the hot path of telephony audio: a table look-up or a shift per sample.
  */
-final class WavPcm implements PcmStream {
+final class WavPcm extends PcmFormat {
   private static final short[] MULAW = g711Table(true);
   private static final short[] ALAW = g711Table(false);
 
   private final InputStream in;
   private final String codec;
-  private final int sampleRate;
   private final int channels;
   private final int bytesPerSample;
   private long bytesLeft;
@@ -22,23 +21,15 @@ final class WavPcm implements PcmStream {
 
   /** @param in positioned at the first byte of the data chunk; closed with this stream */
   WavPcm(InputStream in, String codec, int sampleRate, int channels, int bitsPerSample, long dataBytes) {
+    super(sampleRate, channels);
     this.in = in;
     this.codec = codec;
-    this.sampleRate = sampleRate;
     this.channels = channels;
     this.bytesPerSample = (bitsPerSample + 7) / 8;
     this.bytesLeft = dataBytes - dataBytes % ((long) bytesPerSample * channels);
   }
 
-  @Override
-  public int sampleRate() {
-    return sampleRate;
-  }
 
-  @Override
-  public int channels() {
-    return channels;
-  }
 
   @Override
   public int read(short[] buffer) throws IOException {
