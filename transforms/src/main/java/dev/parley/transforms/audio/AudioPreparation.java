@@ -124,15 +124,23 @@ public final class AudioPreparation {
     return List.of(AudioTrack.channel(0, roles.role(0)), AudioTrack.channel(1, roles.role(1)));
   }
 
-  /** The first pass; a decoder failure is the recording's fault (corrupt), a stream that ends early truncated. */
+  /**
+   * The first pass. A decoder's failure is the recording's fault (corrupt, or truncated when it ends early); the
+   * store's failure is passed on as it is, to be retried.
+   */
   private static LevelEnvelope measure(AudioInfo audio, Source source, List<AudioTrack> tracks)
       throws IOException, AudioProbeException {
     LevelEnvelope envelope;
     try (PcmStream pcm = AudioDecoders.open(audio, source.open())) {
       envelope = LevelEnvelope.measure(pcm, tracks);
-    } catch (EOFException e) {
-      throw new AudioProbeException(ErrorCode.AUDIO_TRUNCATED, "the audio ends early: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
+      StorageReadException storage = StorageReadException.in(e);
+      if (storage != null) {
+        throw storage;
+      }
+      if (e instanceof EOFException) {
+        throw new AudioProbeException(ErrorCode.AUDIO_TRUNCATED, "the audio ends early: " + e.getMessage());
+      }
       throw new AudioProbeException(ErrorCode.AUDIO_CORRUPT, "the audio cannot be decoded: "
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }

@@ -21,6 +21,8 @@ final class FlacHeader {
       info = new FLACDecoder(in).readStreamInfo();
     } catch (EOFException e) {
       throw new AudioProbeException(ErrorCode.AUDIO_TRUNCATED, "FLAC file ends inside its STREAMINFO block");
+    } catch (StorageReadException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new AudioProbeException(ErrorCode.AUDIO_CORRUPT, "FLAC STREAMINFO is unreadable: " + e.getMessage());
     }
