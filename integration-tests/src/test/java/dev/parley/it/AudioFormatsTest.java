@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.junit.Rule;
@@ -153,7 +157,11 @@ public class AudioFormatsTest {
       assertThat(call.getBilledAudioMillis(), lessThan((long) ((agentSpeech + customerSpeech) * 1.15)));
       return null;
     });
-    pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    assertEquals("raw audio per tenant", 120_000L, counter(result, "raw_audio_ms/initech"));
+    assertThat("billed audio per tenant", counter(result, "billed_audio_ms/initech"),
+        lessThan((long) ((agentSpeech + customerSpeech) * 1.15)));
     assertEquals(2, gemini.get().requests().size());
     assertNotEquals(gemini.get().requests().get(0).audioSha256(), gemini.get().requests().get(1).audioSha256());
   }
@@ -183,5 +191,11 @@ public class AudioFormatsTest {
       return null;
     });
     pipeline.run().waitUntilFinish();
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricResult<Long> counter = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named("parley.PrepareAudio", name)).build()).getCounters().iterator().next();
+    return counter.getAttempted();
   }
 }
