@@ -68,7 +68,8 @@ public final class AudioPreparation {
     for (int t = 0; t < tracks.size(); t++) {
       List<FrameSpan> kept = trimming.enabledOrDefault() ? trimmer.keep(envelope, t) : SilenceTrimmer.whole(envelope);
       keptFrames += new KeptTimeline(kept).length();
-      chunksPerTrack.add(planner.plan(kept, envelope, t));
+      // A chunk can come out empty only where the sound around a cut was all trimmed away: nothing to send.
+      chunksPerTrack.add(planner.plan(kept, envelope, t).stream().filter(c -> !c.spans().isEmpty()).toList());
     }
     long rawMillis = audio.getDurationMillis();
     boolean untouched = tracks.size() == 1 && chunksPerTrack.get(0).size() == 1
@@ -78,35 +79,30 @@ public final class AudioPreparation {
       return new Prepared(List.of(call), rawMillis, rawMillis, false);
     }
     int outputRate = Math.min(rate, MAX_OUTPUT_RATE);
-    String folder = workDir.endsWith("/") ? workDir : workDir + "/";
-    String base = folder + call.getArrival().getTenantId() + "/" + call.getArrival().getCallId() + "/";
-    List<PartWriter.PlannedPart> planned = new ArrayList<>();
-    List<ProbedAudio> parts = new ArrayList<>();
+    String folder = (workDir.endsWith("/") ? workDir : workDir + "/") + call.getArrival().getTenantId() + "/"
+        + call.getArrival().getCallId() + "/";
     int partCount = 0;
     for (List<AudioChunk> chunks : chunksPerTrack) {
-      partCount += (int) chunks.stream().filter(c -> !c.spans().isEmpty()).count();
+      partCount += chunks.size();
     }
+    List<PartWriter.PlannedPart> planned = new ArrayList<>();
+    List<ProbedAudio> parts = new ArrayList<>();
     long billedMillis = 0;
     for (int t = 0; t < tracks.size(); t++) {
-      AudioTrack track = tracks.get(t);
-      List<AudioChunk> chunks = chunksPerTrack.get(t).stream().filter(c -> !c.spans().isEmpty()).toList();
+      List<AudioChunk> chunks = chunksPerTrack.get(t);
       for (int index = 0; index < chunks.size(); index++) {
-        AudioChunk chunk = chunks.get(index);
-        String uri = base + track.name() + "-" + index + ".wav";
-        long frames = PartWriter.outputFrames(chunk.spans(), rate, outputRate);
-        planned.add(new PartWriter.PlannedPart(track, chunk.spans(), uri, outputRate));
-        AudioInfo partAudio = AudioInfo.builder().setFormat(AudioFormat.WAV.name()).setCodec("PCM_S16LE")
-            .setMimeType(AudioFormat.WAV.mimeType()).setDurationMillis(frames * 1000 / outputRate)
-            .setSampleRateHz(outputRate).setChannels(1).setBitsPerSample(16).build();
-        billedMillis += partAudio.getDurationMillis();
-        AudioArrival arrival = call.getArrival().toBuilder()
-            .setCallId(call.getArrival().getCallId() + "-" + track.name() + "-" + index)
-            .setSourceUri(uri).setSizeBytes(WavWriter.fileBytes(frames)).setContentType("audio/wav").build();
-        parts.add(ProbedAudio.part(arrival, partAudio, AudioPart.builder()
-            .setParentArrival(call.getArrival()).setParentAudio(audio).setChannelRole(track.role())
+        PartWriter.PlannedPart plan = new PartWriter.PlannedPart(tracks.get(t), chunks.get(index).spans(),
+            folder + tracks.get(t).name() + "-" + index + ".wav", outputRate);
+        AudioPart part = AudioPart.builder()
+            .setParentArrival(call.getArrival()).setParentAudio(audio).setChannelRole(tracks.get(t).role())
             .setChunkIndex(index).setChunkCount(chunks.size()).setPartCount(partCount)
-            .setOwnedFromMillis(envelope.millis(chunk.ownedFrom())).setOwnedToMillis(envelope.millis(chunk.ownedTo()))
-            .setTimeMap(timeMap(chunk.spans(), envelope)).build()));
+            .setOwnedFromMillis(envelope.millis(chunks.get(index).ownedFrom()))
+            .setOwnedToMillis(envelope.millis(chunks.get(index).ownedTo()))
+            .setTimeMap(timeMap(chunks.get(index).spans(), envelope)).build();
+        ProbedAudio derived = derived(call.getArrival(), plan, part, rate);
+        planned.add(plan);
+        parts.add(derived);
+        billedMillis += derived.getAudio().getDurationMillis();
       }
     }
     try (PcmStream pcm = AudioDecoders.open(audio, source.open())) {
@@ -115,6 +111,18 @@ public final class AudioPreparation {
       throw new AudioProbeException(ErrorCode.AUDIO_WRITE_FAILED, e.getMessage());
     }
     return new Prepared(parts, rawMillis, billedMillis, true);
+  }
+
+  /** The element for one derived file: a mono 16-bit WAV named after the call, its track and its chunk. */
+  private static ProbedAudio derived(AudioArrival call, PartWriter.PlannedPart plan, AudioPart part, int inputRate) {
+    long frames = PartWriter.outputFrames(plan.spans(), inputRate, plan.outputRate());
+    AudioInfo audio = AudioInfo.builder().setFormat(AudioFormat.WAV.name()).setCodec("PCM_S16LE")
+        .setMimeType(AudioFormat.WAV.mimeType()).setDurationMillis(frames * 1000 / plan.outputRate())
+        .setSampleRateHz(plan.outputRate()).setChannels(1).setBitsPerSample(16).build();
+    AudioArrival arrival = call.toBuilder()
+        .setCallId(call.getCallId() + "-" + plan.track().name() + "-" + part.getChunkIndex())
+        .setSourceUri(plan.uri()).setSizeBytes(WavWriter.fileBytes(frames)).setContentType("audio/wav").build();
+    return ProbedAudio.part(arrival, audio, part);
   }
 
   private static List<AudioTrack> tracks(TenantConfig.Channels roles, AudioInfo audio) {
