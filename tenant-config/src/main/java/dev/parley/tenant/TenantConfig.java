@@ -62,9 +62,6 @@ public record TenantConfig(
    * channels are transcribed apart and labelled by role, since the model would mix them into one.
    */
   public record Channels(String left, String right) implements Serializable {
-    public static final String AGENT = "agent";
-    public static final String CUSTOMER = "customer";
-
     /** The role of channel {@code index} (0 is left). */
     public String role(int index) {
       return index == 0 ? left : right;

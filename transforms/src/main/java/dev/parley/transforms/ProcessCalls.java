@@ -34,12 +34,6 @@ public abstract class ProcessCalls
   /** Where PrepareAudio writes derived audio (local or gs://). */
   abstract String workDir();
 
-  /** Derived audio goes to a folder under the JVM's temporary directory: for local runs and tests. */
-  public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe) {
-    return of(tenants, dropFolder, transcribe,
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parley-work").toString());
-  }
-
   public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe,
       String workDir) {
     return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe, workDir);

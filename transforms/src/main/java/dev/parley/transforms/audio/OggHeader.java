@@ -74,7 +74,8 @@ final class OggHeader {
 
   /**
    * The granule position of the stream's last complete page. A last page cut off before its end means an
-   * interrupted upload: the stream is truncated.
+   * interrupted upload: the stream is truncated. A complete last page without the end-of-stream flag is taken
+   * as it is (some recorders never finalise the stream; the audio up to there is whole).
    */
   private static long lastGranule(ByteBuffer tail, int serial) throws AudioProbeException {
     boolean last = true;
@@ -88,9 +89,6 @@ final class OggHeader {
           throw new AudioProbeException(ErrorCode.AUDIO_TRUNCATED, "Ogg file ends inside its last page");
         }
         continue; // "OggS" inside a packet's data, not a page.
-      }
-      if (last && (page.get().headerType() & OggPage.END_OF_STREAM) == 0) {
-        throw new AudioProbeException(ErrorCode.AUDIO_TRUNCATED, "Ogg stream ends without its end-of-stream page");
       }
       last = false;
       if (page.get().granulePosition() != -1) {

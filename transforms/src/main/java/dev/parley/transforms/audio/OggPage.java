@@ -10,11 +10,9 @@ import java.util.Optional;
  * way to seek to a page, and a page header is a few fixed fields.
  */
 record OggPage(int headerType, long granulePosition, int serial, int headerLength, int bodyLength, int[] lacing) {
-  static final int CAPTURE_LENGTH = 4;
   static final int FIXED_HEADER = 27;
   /** The largest page: header, 255 lacing values, 255 segments of 255 bytes. */
   static final int MAX_PAGE = FIXED_HEADER + 255 + 255 * 255;
-  static final int CONTINUED = 0x01;
   static final int END_OF_STREAM = 0x04;
 
   /** The page header at {@code at}; empty when the bytes there are not one, or the segment table is cut off. */
