@@ -1,5 +1,6 @@
 package dev.parley.tools;
 
+import dev.parley.tools.bench.AudioBench;
 import dev.parley.tools.bench.EngineBench;
 import dev.parley.tools.bench.QuotaBench;
 import dev.parley.tools.bench.SinksBench;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./parley bench ...}: benchmarks that print their figures; each ends with one summary line. */
 @Command(name = "bench", description = "Benchmarks; each prints its figures and ends with one summary line.",
-    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class, BenchCommand.Sinks.class})
+    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class, BenchCommand.Sinks.class, BenchCommand.Audio.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -80,6 +81,28 @@ public final class BenchCommand implements Runnable {
       Path dir = workdir("sinks");
       try {
         System.out.println(new SinksBench(seconds, segments).run(dir));
+        return 0;
+      } finally {
+        Folders.deleteRecursively(dir);
+      }
+    }
+  }
+
+  @Command(name = "audio", mixinStandardHelpOptions = true,
+      description = "Per format: header probes/s, decoding speed (x real time, one core), heap per recording in "
+          + "preparation; trimming on calls with 30% silence.")
+  static final class Audio implements Callable<Integer> {
+    @Option(names = "--silence-calls", defaultValue = "10", description = "3-minute calls in the silence set.")
+    int silenceCalls;
+    @Option(names = "--concurrent", defaultValue = "4", description = "Recordings prepared at once for the heap figure.")
+    int concurrent;
+
+    @Override
+    public Integer call() throws Exception {
+      Path fixtures = Path.of(System.getProperty("parley.home", "."), "transforms", "src", "test", "resources", "audio");
+      Path dir = workdir("audio");
+      try {
+        System.out.println(new AudioBench(fixtures, silenceCalls, concurrent).run(dir));
         return 0;
       } finally {
         Folders.deleteRecursively(dir);

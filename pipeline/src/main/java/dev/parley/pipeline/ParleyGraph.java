@@ -68,7 +68,7 @@ final class ParleyGraph {
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
     PCollection<CallRecord> calls = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints)))
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()))
         .failuresTo(failures);
     failures.add(calls.apply("Sinks", sinks()));
     PCollectionList.of(failures)
@@ -94,6 +94,15 @@ final class ParleyGraph {
       sinks = sinks.withSpanner(SpannerTargets.of(shared, registry), sinkOptions.getSpannerEmulatorHost());
     }
     return sinkOptions.getPushToCrm() ? sinks.withCrm(WriteCallsToCrm.using(tenants)) : sinks;
+  }
+
+  /** Where derived audio goes: {@code --workDir}, or {@code work/} in the output folder. */
+  private String workDir() {
+    if (options.getWorkDir() != null && !options.getWorkDir().isBlank()) {
+      return absolute(options.getWorkDir());
+    }
+    String output = absolute(options.getOutputDir());
+    return output.endsWith("/") ? output + "work" : output + "/work";
   }
 
   static TenantConfigSpec tenantConfig(ParleyOptions options) {

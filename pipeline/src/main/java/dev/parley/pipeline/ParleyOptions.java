@@ -28,6 +28,14 @@ public interface ParleyOptions extends PipelineOptions {
 
   void setOutputDir(String value);
 
+  @Description("Folder for derived audio (transcoded, silence-trimmed, split into channels and chunks) that is "
+      + "sent to the model instead of the original, local or gs://. Files are named by call id, so a retry "
+      + "rewrites them; a lifecycle rule may delete them after a day. Defaults to {outputDir}/work. "
+      + "Example: gs://parley-work/audio")
+  String getWorkDir();
+
+  void setWorkDir(String value);
+
   @Description("Send every Gemini call to this base URL instead of Google's endpoints (an emulator or a "
       + "proxy). Vertex AI calls then carry a placeholder token instead of Application Default Credentials. "
       + "Example: http://127.0.0.1:8089")

@@ -36,11 +36,21 @@ public record TenantConfig(
       long maxInlineBytes,
       long maxAudioSeconds,
       @Nullable Gemini gemini,
-      @Nullable Speech speech)
+      @Nullable Speech speech,
+      @Nullable Channels channels,
+      @Nullable Chunking chunking,
+      @Nullable SilenceTrimming silenceTrimming)
       implements Serializable {
     public static final String GEMINI = "gemini";
     public static final String SPEECH_TO_TEXT = "speech-to-text";
 
+    public Chunking chunkingOrDefault() {
+      return chunking == null ? Chunking.DEFAULT : chunking;
+    }
+
+    public SilenceTrimming silenceTrimmingOrDefault() {
+      return silenceTrimming == null ? SilenceTrimming.DEFAULT : silenceTrimming;
+    }
 
     public Transcription {
       languageHints = languageHints == null ? List.of() : List.copyOf(languageHints);
@@ -48,6 +58,63 @@ public record TenantConfig(
 
     /** The {@code ${name}} placeholders a prompt may use; the loader refuses any other. */
     public static final List<String> PROMPT_PLACEHOLDERS = List.of("speakerLabels", "languageHints", "durationSeconds");
+  }
+
+  /**
+   * Who speaks on which channel of a stereo recording ({@code agent} or {@code customer}). When set, the
+   * channels are transcribed apart and labelled by role, since the model would mix them into one.
+   */
+  public record Channels(String left, String right) implements Serializable {
+    /** The role of channel {@code index} (0 is left). */
+    public String role(int index) {
+      return index == 0 ? left : right;
+    }
+  }
+
+  /**
+   * Long calls are cut into chunks of at most {@code maxChunkSeconds} of sent audio (at a quiet moment near
+   * each cut), transcribed apart, and stitched; neighbouring chunks share {@code overlapSeconds}.
+   */
+  public record Chunking(@Nullable Integer maxChunkSeconds, @Nullable Integer overlapSeconds) implements Serializable {
+    public static final Chunking DEFAULT = new Chunking(900, 5);
+
+    public int maxChunkSecondsOrDefault() {
+      return maxChunkSeconds == null ? DEFAULT.maxChunkSeconds() : maxChunkSeconds;
+    }
+
+    public int overlapSecondsOrDefault() {
+      return overlapSeconds == null ? DEFAULT.overlapSeconds() : overlapSeconds;
+    }
+  }
+
+  /**
+   * Silence that is not sent (and not billed): before the first and after the last sound, and of every inner
+   * pause longer than {@code minSilenceMillis}, all but {@code paddingMillis} on each side. Sound is anything
+   * louder than {@code thresholdDbfs}.
+   */
+  public record SilenceTrimming(
+      @Nullable Boolean enabled,
+      @Nullable Double thresholdDbfs,
+      @Nullable Integer minSilenceMillis,
+      @Nullable Integer paddingMillis)
+      implements Serializable {
+    public static final SilenceTrimming DEFAULT = new SilenceTrimming(true, -45.0, 1000, 200);
+
+    public boolean enabledOrDefault() {
+      return enabled == null ? DEFAULT.enabled() : enabled;
+    }
+
+    public double thresholdDbfsOrDefault() {
+      return thresholdDbfs == null ? DEFAULT.thresholdDbfs() : thresholdDbfs;
+    }
+
+    public int minSilenceMillisOrDefault() {
+      return minSilenceMillis == null ? DEFAULT.minSilenceMillis() : minSilenceMillis;
+    }
+
+    public int paddingMillisOrDefault() {
+      return paddingMillis == null ? DEFAULT.paddingMillis() : paddingMillis;
+    }
   }
 
   /** The Gemini backend: the Gemini API with an API key, or Vertex AI with Application Default Credentials. */

@@ -303,4 +303,41 @@ public class TenantConfigLoaderTest {
     assertThat(problems, hasItem(allOf(containsString("secretless"), containsString("clientSecret"))));
     assertThat(problems.toString(), not(containsString("complete")));
   }
+
+  @Test
+  public void audioSettingsHaveDefaultsAndChannelRolesAreChecked() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.fromDocuments(List.of(new ConfigDocument("defaults.yaml", DEFAULTS),
+        new ConfigDocument("t.yaml", """
+            tenants:
+              plain: {displayName: Plain}
+              stereo:
+                displayName: Stereo
+                transcription:
+                  channels: {left: customer, right: agent}
+                  chunking: {maxChunkSeconds: 600}
+                  silenceTrimming: {enabled: false}
+            """)));
+    TenantConfig.Transcription plain = registry.find("plain").orElseThrow().transcription();
+    assertEquals(null, plain.channels());
+    assertEquals(900, plain.chunkingOrDefault().maxChunkSecondsOrDefault());
+    assertTrue(plain.silenceTrimmingOrDefault().enabledOrDefault());
+    TenantConfig.Transcription stereo = registry.find("stereo").orElseThrow().transcription();
+    assertEquals("customer", stereo.channels().role(0));
+    assertEquals("agent", stereo.channels().role(1));
+    assertEquals(600, stereo.chunkingOrDefault().maxChunkSecondsOrDefault());
+    assertEquals(5, stereo.chunkingOrDefault().overlapSecondsOrDefault());
+    assertFalse(stereo.silenceTrimmingOrDefault().enabledOrDefault());
+    assertEquals(-45.0, stereo.silenceTrimmingOrDefault().thresholdDbfsOrDefault(), 0);
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", DEFAULTS), new ConfigDocument("t.yaml", """
+            tenants:
+              odd:
+                displayName: Odd
+                transcription: {channels: {left: agent, right: supervisor}, chunking: {maxChunkSeconds: 5}}
+            """))));
+    List<String> fields = e.problems().stream().map(ConfigProblem::field).toList();
+    assertThat(fields, hasItem("/transcription/channels/right"));
+    assertThat(fields, hasItem("/transcription/chunking/maxChunkSeconds"));
+  }
 }

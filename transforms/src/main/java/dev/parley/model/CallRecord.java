@@ -51,6 +51,18 @@ public abstract class CallRecord implements CallKeyed {
   /** When Parley finished transcribing it. */
   public abstract Instant getProcessedAt();
 
+  /** Length of the recording as it arrived. Null only on a part's record before {@code StitchChunks}. */
+  public abstract @Nullable Long getRawAudioMillis();
+
+  /**
+   * Audio sent to the model, what the call is billed on: after silences were trimmed, summed over channels and
+   * chunks (chunk overlaps count twice, as they are sent twice). Null only before {@code StitchChunks}.
+   */
+  public abstract @Nullable Long getBilledAudioMillis();
+
+  /** Set between Transcribe and StitchChunks on the record of one part of a call; null on every stored call. */
+  public abstract @Nullable AudioPart getPart();
+
   public static Builder builder() {
     return new AutoValue_CallRecord.Builder();
   }
@@ -86,6 +98,12 @@ public abstract class CallRecord implements CallKeyed {
     public abstract Builder setArrivedAt(Instant value);
 
     public abstract Builder setProcessedAt(Instant value);
+
+    public abstract Builder setRawAudioMillis(@Nullable Long value);
+
+    public abstract Builder setBilledAudioMillis(@Nullable Long value);
+
+    public abstract Builder setPart(@Nullable AudioPart value);
 
     public abstract CallRecord build();
   }

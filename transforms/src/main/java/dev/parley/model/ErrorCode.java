@@ -20,12 +20,14 @@ public enum ErrorCode {
   // ProbeAudio.
   AUDIO_EMPTY("the object has no bytes"),
   AUDIO_UNSUPPORTED_FORMAT("the bytes are not a recognised audio format"),
-  AUDIO_CORRUPT("the audio header is inconsistent or unreadable"),
+  AUDIO_CORRUPT("the audio header is inconsistent or unreadable, or the audio data cannot be decoded"),
   AUDIO_TRUNCATED("the file is shorter than its header declares"),
   AUDIO_ZERO_DURATION("the recording holds no audio"),
   AUDIO_TOO_LONG("the recording is longer than the tenant's maxAudioSeconds"),
   AUDIO_TOO_LARGE("the recording is larger than can be sent to the model"),
   AUDIO_READ_FAILED("the object could not be read from storage"),
+  AUDIO_WRITE_FAILED("the derived audio (transcoded, trimmed or split) could not be written to the work folder"),
+  AUDIO_PARTS_MISSING("some parts of a split call were never transcribed; their own dead letters say why"),
 
   // Admit and Transcribe.
   SECRET_UNAVAILABLE("a secret reference of the tenant could not be resolved"),

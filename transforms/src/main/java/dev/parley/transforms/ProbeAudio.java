@@ -8,15 +8,14 @@ import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.transforms.audio.AudioFiles;
 import dev.parley.transforms.audio.AudioProbe;
 import dev.parley.transforms.audio.AudioProbeException;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import org.apache.beam.sdk.io.FileSystems;
+import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -29,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads each recording's header (never its audio) to learn format, codec, duration, sample rate and channels,
+ * Reads each recording's headers (never its audio) to learn format, codec, duration, sample rate and channels,
  * and refuses what cannot be transcribed: empty, corrupt, truncated, unsupported, silent-by-construction or
  * longer than the tenant allows.
  */
@@ -98,9 +97,8 @@ public final class ProbeAudio
     }
 
     private static AudioInfo readHeader(AudioArrival arrival) throws IOException, AudioProbeException {
-      try (InputStream in = Channels.newInputStream(
-          FileSystems.open(FileSystems.matchNewResource(arrival.getSourceUri(), false)))) {
-        return AudioProbe.probe(in, arrival.getSizeBytes());
+      try (SeekableByteChannel channel = AudioFiles.openSeekable(arrival.getSourceUri())) {
+        return AudioProbe.probe(channel, arrival.getSizeBytes());
       }
     }
 

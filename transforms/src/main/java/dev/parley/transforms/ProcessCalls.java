@@ -17,8 +17,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
- * ResolveTenant, Dedupe, ReadSidecar, ProbeAudio, DailyQuotaGate, then Transcribe (admission inside). Every stage's failures
- * are merged into one dead-letter output.
+ * ResolveTenant, Dedupe, ReadSidecar, ProbeAudio, DailyQuotaGate, PrepareAudio (transcode, trim, split into
+ * parts), Transcribe (admission inside, one element per part), then StitchChunks (parts back into calls).
+ * Every stage's failures are merged into one dead-letter output.
  */
 @AutoValue
 public abstract class ProcessCalls
@@ -30,8 +31,12 @@ public abstract class ProcessCalls
 
   abstract Transcribe transcribe();
 
-  public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe) {
-    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe);
+  /** Where PrepareAudio writes derived audio (local or gs://). */
+  abstract String workDir();
+
+  public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe,
+      String workDir) {
+    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe, workDir);
   }
 
   @Override
@@ -46,11 +51,17 @@ public abstract class ProcessCalls
     PCollection<ProbedAudio> probed = unique
         .apply(ProbeAudio.STAGE, ProbeAudio.using(tenants()))
         .failuresTo(failures);
+    // The daily caps decide per call, before it is split: a call is let through for the day whole, or not.
     PCollection<ProbedAudio> admitted = probed
         .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants()))
         .failuresTo(failures);
-    PCollection<CallRecord> records = admitted
+    PCollection<ProbedAudio> prepared = admitted
+        .apply(PrepareAudio.STAGE, PrepareAudio.using(tenants(), workDir()))
+        .failuresTo(failures);
+    PCollection<CallRecord> records = prepared
         .apply(Transcribe.STAGE, transcribe())
+        .failuresTo(failures)
+        .apply(StitchChunks.STAGE, StitchChunks.byCall())
         .failuresTo(failures);
     PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("MergeDeadLetters", Flatten.pCollections());
     return WithFailures.Result.of(records, deadLetters);

@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS Calls (
   DurationMillis INT64 NOT NULL,
   SampleRateHz INT64 NOT NULL,
   Channels INT64 NOT NULL,
+  -- Audio before and after silence trimming: what the recording lasts, and what the model was sent (and billed).
+  RawAudioMillis INT64,
+  BilledAudioMillis INT64,
   AudioSha256 STRING(64),
   InputTokens INT64 NOT NULL,
   OutputTokens INT64 NOT NULL,

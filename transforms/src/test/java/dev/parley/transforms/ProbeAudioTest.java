@@ -68,7 +68,7 @@ public class ProbeAudioTest {
           "long.wav", "AUDIO_TOO_LONG",
           "truncated.wav", "AUDIO_TRUNCATED",
           "empty.wav", "AUDIO_EMPTY",
-          "flac.wav", "AUDIO_UNSUPPORTED_FORMAT",
+          "flac.wav", "AUDIO_TRUNCATED", // a FLAC marker, then not even a whole STREAMINFO block
           "text.wav", "AUDIO_UNSUPPORTED_FORMAT",
           "gone.wav", "AUDIO_READ_FAILED"), codes);
       return null;

@@ -483,6 +483,10 @@ public final class GeminiEmulator implements AutoCloseable {
       if (format.getFrameLength() > 0 && format.getFormat().getFrameRate() > 0) {
         return format.getFrameLength() / (double) format.getFormat().getFrameRate();
       }
+      // FLAC (through its Java Sound provider) counts sample frames but leaves the frame rate unknown.
+      if (format.getFrameLength() > 0 && format.getFormat().getSampleRate() > 0) {
+        return format.getFrameLength() / (double) format.getFormat().getSampleRate();
+      }
     } catch (Exception e) {
       // Not a format the JDK reads: fall back to Gemini's own 16 kbps view of audio.
     }

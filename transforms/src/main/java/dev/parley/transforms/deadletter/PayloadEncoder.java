@@ -33,6 +33,12 @@ public final class PayloadEncoder<T> implements Serializable {
     return new PayloadEncoder<>(input.getSchema(), input.getToRowFunction(), name);
   }
 
+  /** The encoder for elements of a schema'd type that is not the stage's input; call in {@code expand()}. */
+  public static <T> PayloadEncoder<T> forType(org.apache.beam.sdk.schemas.SchemaRegistry registry, Class<T> type)
+      throws org.apache.beam.sdk.schemas.NoSuchSchemaException {
+    return new PayloadEncoder<>(registry.getSchema(type), registry.getToRowFunction(type), type.getSimpleName());
+  }
+
   public String typeName() {
     return typeName;
   }

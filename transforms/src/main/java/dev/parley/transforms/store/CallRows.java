@@ -48,6 +48,8 @@ public final class CallRows {
         .set("DurationMillis", record.getAudio().getDurationMillis())
         .set("SampleRateHz", (long) record.getAudio().getSampleRateHz())
         .set("Channels", (long) record.getAudio().getChannels())
+        .set("RawAudioMillis", record.getRawAudioMillis())
+        .set("BilledAudioMillis", record.getBilledAudioMillis())
         .set("AudioSha256", record.getAudioSha256())
         .set("InputTokens", record.getTranscript().getInputTokens())
         .set("OutputTokens", record.getTranscript().getOutputTokens())

@@ -176,6 +176,7 @@ public final class CallRunner {
         .setStatus(CallRecord.STATUS_TRANSCRIBED)
         .setEstimatedCostUsd(cost)
         .setAdmissionWaitMillis(admissionNanos / 1_000_000)
+        .setPart(call.getPart())
         .setArrivedAt(call.getArrival().getEventTime())
         .setProcessedAt(Instant.now())
         .build(), null, deltas);

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertThrows;
 import dev.parley.model.AudioInfo;
 import dev.parley.model.ErrorCode;
 import dev.parley.transforms.TestWavs;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +14,7 @@ import org.junit.Test;
 
 public class WavHeaderTest {
   private static AudioInfo probe(byte[] bytes) throws Exception {
-    return AudioProbe.probe(new ByteArrayInputStream(bytes), bytes.length);
+    return AudioProbe.probe(new BytesChannel(bytes), bytes.length);
   }
 
   private static ErrorCode failure(byte[] bytes) {
