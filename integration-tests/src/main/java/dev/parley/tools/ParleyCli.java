@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "parley",
     mixinStandardHelpOptions = true,
     description = "Multi-tenant call-recording ingestion on Apache Beam.",
-    subcommands = {DemoCommand.class, RunCommand.class, TenantsCommand.class, EmulatorCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, TenantsCommand.class, EmulatorCommand.class, BenchCommand.class,
         EmailGatewayCommand.class})
 public final class ParleyCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

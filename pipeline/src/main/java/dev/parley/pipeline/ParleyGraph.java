@@ -12,6 +12,7 @@ import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
 import dev.parley.transforms.crm.WriteCallsToCrm;
+import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
 import dev.parley.transforms.spanner.SpannerTargets;
 import dev.parley.transforms.store.LocalStore;
@@ -29,6 +30,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -39,6 +41,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the sinks and the dead letters. The front doors differ only in how they make {@link AudioArrival}s.
  */
 final class ParleyGraph {
+  /** Counters of whole calls leaving processing: transcribed, dead_lettered. */
+  static final String CALLS = "parley.Calls";
   final Pipeline pipeline;
   final TenantConfigSpec tenants;
   final TenantRegistry registry;
@@ -67,9 +71,10 @@ final class ParleyGraph {
     ModelEndpoints endpoints = ModelEndpoints.googleDefault()
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
-    PCollection<CallRecord> calls = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()))
-        .failuresTo(failures);
+    WithFailures.Result<PCollection<CallRecord>, DeadLetter> processed = arrivals
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()));
+    failures.add(processed.failures().apply("CountDeadLettered", CountElements.as(CALLS, "dead_lettered")));
+    PCollection<CallRecord> calls = processed.output().apply("CountTranscribed", CountElements.as(CALLS, "transcribed"));
     failures.add(calls.apply("Sinks", sinks()));
     PCollectionList.of(failures)
         .apply("AllDeadLetters", Flatten.pCollections())

@@ -1,0 +1,92 @@
+package dev.parley.pipeline;
+
+import dev.parley.model.AudioArrival;
+import dev.parley.tenant.TenantConfigException;
+import dev.parley.transforms.DropFolderLayout;
+import dev.parley.transforms.ParseArrival;
+import dev.parley.transforms.backfill.OnlyTenant;
+import dev.parley.transforms.backfill.SkipStored;
+import dev.parley.transforms.backfill.StoredCallIds;
+import dev.parley.transforms.backfill.TimeRange;
+import dev.parley.transforms.metrics.CountElements;
+import java.util.Arrays;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
+
+/**
+ * The batch backfill: recordings under a prefix (or listed in a manifest), in a time range, optionally of one
+ * tenant, through the same processing and sinks as the streaming job. Calls already stored are skipped unless
+ * {@code --reprocess}, so a backfill run twice does no model work the second time; progress is logged while it runs
+ * and kept as Beam counters ({@code parley.Backfill}: matched, skipped, queued).
+ */
+public final class BackfillPipeline {
+  private BackfillPipeline() {}
+
+  public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help")) {
+      PipelineOptionsFactory.printHelp(System.out, BackfillOptions.class);
+      return;
+    }
+    PipelineOptionsFactory.register(BackfillOptions.class);
+    BackfillOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(BackfillOptions.class);
+    Pipeline pipeline;
+    try {
+      pipeline = create(options);
+    } catch (TenantConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // The DirectRunner blocks in run() unless told otherwise; progress needs the job to run in the background.
+    options.as(DirectOptions.class).setBlockOnRun(false);
+    PipelineResult.State state = BackfillProgress.runAndReport(pipeline.run(),
+        Duration.standardSeconds(options.getProgressSeconds()), System.out);
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("backfill ended in state " + state);
+    }
+  }
+
+  public static Pipeline create(BackfillOptions options) throws TenantConfigException {
+    String source = options.getSource() != null ? options.getSource() : options.getDropFolder();
+    if (source == null && options.getManifest() == null) {
+      throw new IllegalArgumentException("--source, --dropFolder or --manifest is required");
+    }
+    ParleyGraph graph = ParleyGraph.start(options);
+    @Nullable DropFolderLayout layout = options.getDropFolder() == null
+        ? null : DropFolderLayout.at(ParleyGraph.absolute(options.getDropFolder()));
+    PCollection<MatchResult.Metadata> files = options.getManifest() != null
+        ? graph.pipeline
+            .apply("ReadManifest", TextIO.read().from(ParleyGraph.absolute(options.getManifest())))
+            .apply("Listed", Filter.by((String line) -> !line.isBlank() && !line.startsWith("#")))
+            .apply("MatchListed", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+        : graph.pipeline.apply("MatchSource", FileIO.match().filepattern(folder(ParleyGraph.absolute(source)) + "**"));
+    TimeRange range = TimeRange.of(options.getFrom(), options.getTo(), options.getTimeBasis());
+    PCollection<AudioArrival> arrivals = files
+        .apply("InTimeRange", Filter.by(range::contains))
+        .apply("ParseArrival", ParseArrival.fromFiles(layout))
+        .failuresTo(graph.failures);
+    if (options.getTenant() != null) {
+      arrivals = arrivals.apply("OnlyTenant", OnlyTenant.of(options.getTenant(), graph.tenants));
+    }
+    arrivals = arrivals.apply("Matched", CountElements.as(BackfillProgress.NAMESPACE, "matched"));
+    if (!options.getReprocess()) {
+      PCollection<String> stored = graph.pipeline.apply("StoredCalls", StoredCallIds.inLocalStore(options.getOutputDir()));
+      arrivals = arrivals.apply("SkipStored", SkipStored.given(stored));
+    }
+    return graph.finish(arrivals, layout);
+  }
+
+  private static String folder(String prefix) {
+    return prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+}
