@@ -72,7 +72,7 @@ final class ParleyGraph {
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> processed = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()));
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, transcribe(endpoints), workDir()));
     failures.add(processed.failures().apply("CountDeadLettered", CountElements.as(CALLS, "dead_lettered")));
     PCollection<CallRecord> calls = processed.output().apply("CountTranscribed", CountElements.as(CALLS, "transcribed"));
     failures.add(calls.apply("Sinks", sinks()));
@@ -80,6 +80,13 @@ final class ParleyGraph {
         .apply("AllDeadLetters", Flatten.pCollections())
         .apply("StoreDeadLetters", LocalStore.writeDeadLetters(options.getOutputDir(), runId));
     return pipeline;
+  }
+
+  private Transcribe transcribe(ModelEndpoints endpoints) {
+    return Transcribe.using(tenants, endpoints)
+        .withMaxAttempts(options.getModelMaxAttempts())
+        .withMaxInvalidAnswers(options.getModelMaxInvalidAnswers())
+        .withRequestTimeout(org.joda.time.Duration.standardSeconds(options.getModelRequestTimeoutSeconds()));
   }
 
   /**

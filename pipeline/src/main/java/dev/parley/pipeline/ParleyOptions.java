@@ -49,6 +49,27 @@ public interface ParleyOptions extends PipelineOptions {
 
   void setSpeechEndpoint(String value);
 
+  @Description("Attempts per call at the model when it answers 429 or 5xx, times out or fails at the network level; "
+      + "then the call is dead-lettered with the last error's code. Waits follow the service's RetryInfo, else "
+      + "exponential backoff from 2 s to 2 min.")
+  @Default.Integer(6)
+  int getModelMaxAttempts();
+
+  void setModelMaxAttempts(int value);
+
+  @Description("Of those attempts, how many may get a malformed, truncated or off-schema answer before the call "
+      + "is dead-lettered as MODEL_RESPONSE_INVALID: each such answer is paid for.")
+  @Default.Integer(2)
+  int getModelMaxInvalidAnswers();
+
+  void setModelMaxInvalidAnswers(int value);
+
+  @Description("Time a model request may take, in seconds, before half a second per second of audio is added.")
+  @Default.Integer(60)
+  int getModelRequestTimeoutSeconds();
+
+  void setModelRequestTimeoutSeconds(int value);
+
   @Description("Names this run's output files (calls-<runId>-*.jsonl ...). Defaults to the launch time in UTC.")
   String getRunId();
 

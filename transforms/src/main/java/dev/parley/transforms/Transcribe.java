@@ -114,6 +114,11 @@ public abstract class Transcribe
     return toBuilder().maxAttempts(attempts).build();
   }
 
+  /** Of the attempts, how many may get an invalid answer (each is paid for) before the call is dead-lettered. */
+  public Transcribe withMaxInvalidAnswers(int attempts) {
+    return toBuilder().maxInvalidAnswerAttempts(attempts).build();
+  }
+
   /** Backoff between attempts when the service named no delay. */
   public Transcribe withBackoff(Duration initial, Duration max) {
     return toBuilder().initialBackoff(initial).maxBackoff(max).build();
