@@ -29,7 +29,7 @@ public class DailyQuotaTest {
     assertTrue(quota.reserve(acme, holder, null, 6 * 60_000, morning).isEmpty());
     assertTrue("a check counts nothing", quota.check(acme, holder, null, 4 * 60_000, morning).isEmpty());
     assertTrue(quota.reserve(acme, holder, null, 4 * 60_000, morning).isEmpty());
-    Optional<DailyQuota.OverCap> over = quota.reserve(acme, holder, null, 60_000, morning.plusSeconds(3600));
+    Optional<OverCap> over = quota.reserve(acme, holder, null, 60_000, morning.plusSeconds(3600));
     assertTrue(over.isPresent());
     assertThat(over.get().message(), containsString("tenant 'acme' has used 10.0 of its 10 audio minutes"));
     assertThat(over.get().message(), containsString("raise quota.audioMinutesPerDay"));
@@ -47,7 +47,7 @@ public class DailyQuotaTest {
     Instant t = Instant.parse("2026-11-25T20:00:00Z"); // 12:00 in Los Angeles
     assertTrue(quota.reserve(acme, QuotaHolder.of(acme), limits, 1000, t).isEmpty());
     assertTrue(quota.reserve(globex, QuotaHolder.of(globex), limits, 1000, t).isEmpty());
-    Optional<DailyQuota.OverCap> over = quota.reserve(acme, QuotaHolder.of(acme), limits, 1000, t);
+    Optional<OverCap> over = quota.reserve(acme, QuotaHolder.of(acme), limits, 1000, t);
     assertThat(over.orElseThrow().message(), containsString("models.gemini-2.5-flash.projectLimits.requestsPerDay=2"));
     assertEquals("midnight Pacific", Instant.parse("2026-11-26T08:00:00Z"), over.get().resetsAt());
   }
