@@ -42,18 +42,23 @@ final class AdmissionStore implements AutoCloseable {
 
   private final RedisEndpoint endpoint;
   private final UnifiedJedis client;
+  private final Duration giveUpAfter;
 
-  private AdmissionStore(RedisEndpoint endpoint, UnifiedJedis client) {
+  private AdmissionStore(RedisEndpoint endpoint, UnifiedJedis client, Duration giveUpAfter) {
     this.endpoint = endpoint;
     this.client = client;
+    this.giveUpAfter = giveUpAfter;
   }
 
   static AdmissionStore shared(RedisEndpoint endpoint) {
-    return SHARED.computeIfAbsent(endpoint, AdmissionStore::open);
+    return SHARED.computeIfAbsent(endpoint, e -> open(e, GIVE_UP_AFTER));
   }
 
-  /** A store of its own, with its own pool: for a caller that closes it (tests stand in for several workers). */
-  static AdmissionStore open(RedisEndpoint endpoint) {
+  /**
+   * A store of its own, with its own pool, that gives up after {@code giveUpAfter} without an answer: for a caller
+   * that closes it (tests stand in for several workers).
+   */
+  static AdmissionStore open(RedisEndpoint endpoint, Duration giveUpAfter) {
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(TIMEOUT_MILLIS)
         .socketTimeoutMillis(TIMEOUT_MILLIS)
@@ -75,7 +80,7 @@ final class AdmissionStore implements AutoCloseable {
         .clientConfig(config.build()).poolConfig(pool).build();
     LOG.atInfo().addKeyValue("redis", endpoint.uri()).addKeyValue("keyPrefix", endpoint.keyPrefix())
         .log("admission store opened");
-    return new AdmissionStore(endpoint, client);
+    return new AdmissionStore(endpoint, client, giveUpAfter);
   }
 
   RedisEndpoint endpoint() {
@@ -87,7 +92,7 @@ final class AdmissionStore implements AutoCloseable {
     BackOff backoff = FluentBackoff.DEFAULT
         .withInitialBackoff(org.joda.time.Duration.millis(100))
         .withMaxBackoff(org.joda.time.Duration.standardSeconds(5))
-        .withMaxCumulativeBackoff(org.joda.time.Duration.millis(GIVE_UP_AFTER.toMillis()))
+        .withMaxCumulativeBackoff(org.joda.time.Duration.millis(giveUpAfter.toMillis()))
         .backoff();
     while (true) {
       try {
@@ -98,7 +103,7 @@ final class AdmissionStore implements AutoCloseable {
         long waitMillis = backoff.nextBackOffMillis();
         if (waitMillis == BackOff.STOP) {
           throw new AdmissionUnavailableException("the admission store " + endpoint.uri() + " did not answer for "
-              + GIVE_UP_AFTER.toSeconds() + " s; no model call is admitted without it (admission fails closed). "
+              + giveUpAfter.toSeconds() + " s; no model call is admitted without it (admission fails closed). "
               + "Check that the workers reach it (network, firewall, AUTH, TLS).", e);
         }
         LOG.atWarn().addKeyValue("redis", endpoint.uri()).addKeyValue("script", script.toString())

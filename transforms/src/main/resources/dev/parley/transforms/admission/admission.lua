@@ -289,6 +289,6 @@ if op == 'dispatch' then return dispatch() end
 if op == 'renew' then return renew() end
 if op == 'drop' then
   drop(ARGV[3])
-  return 1
+  return {}
 end
 return redis.error_reply('unknown admission operation ' .. tostring(op))
