@@ -87,6 +87,21 @@ final class AdmissionStore implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Runs the script once, for what a lease undoes anyway (a release, a cancel): when Redis cannot be reached, the
+   * ticket's lease runs out instead, and the caller is not held up. Says whether it ran.
+   */
+  boolean runOnce(RedisScript script, List<String> keys, List<String> args) {
+    try {
+      script.run(client, keys, args);
+      return true;
+    } catch (JedisConnectionException e) {
+      LOG.atWarn().addKeyValue("redis", endpoint.uri()).addKeyValue("script", script.toString())
+          .addKeyValue("cause", e.getMessage()).log("admission store unreachable: left to the ticket's lease");
+      return false;
+    }
+  }
+
   /** Runs the script, retrying while Redis cannot be reached (fail closed, see the class comment). */
   List<Object> run(RedisScript script, List<String> keys, List<String> args) {
     BackOff backoff = FluentBackoff.DEFAULT

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * longer knows (Redis restarted, or renewal failed for a whole lease) is put in line again. All state expires
  * after {@link #IDLE_STATE} without use, so idle tenants and holders cost nothing.
  *
- * <p><b>Redis unreachable.</b> Admission fails closed: see {@link AdmissionStore}.
+ * <p><b>Redis unreachable.</b> Admission fails closed: no call is admitted, and after a while the work fails
+ * and is retried ({@link AdmissionStore}). Only a release or cancel does not wait for Redis: the ticket is no
+ * longer renewed, so its lease frees the slot.
  */
 public final class RedisAdmission implements AdmissionControl, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisAdmission.class);
@@ -233,7 +235,8 @@ public final class RedisAdmission implements AdmissionControl, AutoCloseable {
         return; // twice is harmless
       }
       ticket.released = ticket.isGranted();
-      store.run(SCRIPT, List.of(line.key), List.of("drop", idleMillis(), held.id));
+      // No longer renewed from here on: should Redis not answer now, the lease frees the slot instead.
+      store.runOnce(SCRIPT, List.of(line.key), List.of("drop", idleMillis(), held.id));
       line.quietUntilNanos = 0; // a freed slot may admit a waiting call at once
       line.changed.signalAll();
     } finally {

@@ -12,6 +12,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.admission.RedisTestServer.Worker;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,23 +42,6 @@ public class RedisAdmissionTest {
   private static final String PROJECT = "gemini-api:file:///keys/shared.key/gemini-2.5-flash";
   private final RedisEndpoint endpoint = RedisTestServer.endpoint();
   private final List<Worker> workers = new ArrayList<>();
-
-  /** A simulated worker: a pool and an admission of its own. */
-  private static final class Worker implements AutoCloseable {
-    final AdmissionStore store;
-    final RedisAdmission admission;
-
-    Worker(RedisEndpoint endpoint, Duration lease) {
-      store = AdmissionStore.open(endpoint, AdmissionStore.GIVE_UP_AFTER);
-      admission = new RedisAdmission(store, lease);
-    }
-
-    @Override
-    public void close() {
-      admission.close();
-      store.close();
-    }
-  }
 
   /** A call admitted: whose, when its worker saw the grant, and how long it waited. */
   private record Grant(String tenant, long nanos, long waitedNanos) {}
@@ -98,21 +82,21 @@ public class RedisAdmissionTest {
       for (TenantConfig tenant : busy) {
         List<Ticket> line = waiting.computeIfAbsent(tenant.id(), k -> new ArrayList<>());
         while (line.size() < backlog) {
-          line.add(worker.admission.enqueue(PROJECT, limits, tenant, CallCost.ofAudio(1000)));
+          line.add(worker.admission().enqueue(PROJECT, limits, tenant, CallCost.ofAudio(1000)));
         }
       }
       if (quiet != null && System.nanoTime() - lastQuiet >= TimeUnit.MILLISECONDS.toNanos(quietSpacingMillis)) {
         waiting.computeIfAbsent(quiet.id(), k -> new ArrayList<>())
-            .add(worker.admission.enqueue(PROJECT, limits, quiet, CallCost.ofAudio(1000)));
+            .add(worker.admission().enqueue(PROJECT, limits, quiet, CallCost.ofAudio(1000)));
         lastQuiet = System.nanoTime();
       }
       long park = TimeUnit.MILLISECONDS.toNanos(5);
       for (List<Ticket> line : waiting.values()) {
         for (Ticket ticket : List.copyOf(line)) {
-          long wait = worker.admission.poll(PROJECT, ticket);
+          long wait = worker.admission().poll(PROJECT, ticket);
           if (wait == 0) {
             grants.add(new Grant(ticket.tenantId(), System.nanoTime(), ticket.waitedNanos()));
-            worker.admission.release(PROJECT, ticket);
+            worker.admission().release(PROJECT, ticket);
             line.remove(ticket);
           } else {
             park = Math.min(park, wait);
@@ -121,7 +105,7 @@ public class RedisAdmissionTest {
       }
       LockSupport.parkNanos(park);
     }
-    waiting.values().forEach(line -> line.forEach(t -> worker.admission.cancel(PROJECT, t)));
+    waiting.values().forEach(line -> line.forEach(t -> worker.admission().cancel(PROJECT, t)));
   }
 
   /** Runs the drivers at once, for {@code millis}. */
@@ -220,13 +204,13 @@ public class RedisAdmissionTest {
     List<Ticket> firsts = new ArrayList<>();
     List<Ticket> seconds = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      firsts.add(first.admission.enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
-      seconds.add(second.admission.enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
+      firsts.add(first.admission().enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
+      seconds.add(second.admission().enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
     }
     pollFor(200, first, firsts, second, seconds);
     assertEquals(3, granted(firsts) + granted(seconds));
     Ticket done = (granted(firsts) > 0 ? firsts : seconds).stream().filter(Ticket::isGranted).findFirst().orElseThrow();
-    (firsts.contains(done) ? first : second).admission.release(PROJECT, done);
+    (firsts.contains(done) ? first : second).admission().release(PROJECT, done);
     pollFor(200, first, firsts, second, seconds);
     assertEquals("the freed slot went to one more call, on either worker", 4, granted(firsts) + granted(seconds));
   }
@@ -234,8 +218,8 @@ public class RedisAdmissionTest {
   private static void pollFor(long millis, Worker first, List<Ticket> firsts, Worker second, List<Ticket> seconds) {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < until) {
-      firsts.forEach(t -> first.admission.poll(PROJECT, t));
-      seconds.forEach(t -> second.admission.poll(PROJECT, t));
+      firsts.forEach(t -> first.admission().poll(PROJECT, t));
+      seconds.forEach(t -> second.admission().poll(PROJECT, t));
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
   }
@@ -265,17 +249,17 @@ public class RedisAdmissionTest {
     TenantConfig acme = tenant("acme", 100_000, 100_000, 1, null, 2);
     List<Ticket> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      held.add(dying.admission.enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
+      held.add(dying.admission().enqueue(PROJECT, null, acme, CallCost.ofAudio(1000)));
     }
     pollFor(100, dying, held, survivor, List.of());
     assertEquals(2, granted(held));
     dying.close(); // never releases: its leases run out
 
-    Ticket first = survivor.admission.enqueue(PROJECT, null, acme, CallCost.ofAudio(1000));
-    Ticket second = survivor.admission.enqueue(PROJECT, null, acme, CallCost.ofAudio(1000));
-    assertNotEquals("both slots are still held", 0, survivor.admission.poll(PROJECT, first));
-    long firstWait = survivor.admission.await(PROJECT, first);
-    long secondWait = survivor.admission.await(PROJECT, second);
+    Ticket first = survivor.admission().enqueue(PROJECT, null, acme, CallCost.ofAudio(1000));
+    Ticket second = survivor.admission().enqueue(PROJECT, null, acme, CallCost.ofAudio(1000));
+    assertNotEquals("both slots are still held", 0, survivor.admission().poll(PROJECT, first));
+    long firstWait = survivor.admission().await(PROJECT, first);
+    long secondWait = survivor.admission().await(PROJECT, second);
     // Both slots came back, and the dead worker's waiting call did not take one of them first.
     assertThat(TimeUnit.NANOSECONDS.toMillis(Math.max(firstWait, secondWait)), greaterThanOrEqualTo(200L));
     assertThat(TimeUnit.NANOSECONDS.toMillis(Math.max(firstWait, secondWait)), lessThanOrEqualTo(3_000L));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,32 @@ public final class RedisTestServer {
   private static String address;
 
   private RedisTestServer() {}
+
+  /** A simulated worker: a pool and an admission of its own on the endpoint, as another JVM would have. */
+  public static final class Worker implements AutoCloseable {
+    private final AdmissionStore store;
+    private final RedisAdmission admission;
+
+    public Worker(RedisEndpoint endpoint) {
+      this(endpoint, RedisAdmission.DEFAULT_LEASE);
+    }
+
+    Worker(RedisEndpoint endpoint, Duration lease) {
+      store = AdmissionStore.open(endpoint, AdmissionStore.GIVE_UP_AFTER);
+      admission = new RedisAdmission(store, lease);
+    }
+
+    public RedisAdmission admission() {
+      return admission;
+    }
+
+    /** Stops as a dead worker would: nothing released, nothing renewed. */
+    @Override
+    public void close() {
+      admission.close();
+      store.close();
+    }
+  }
 
   /** An endpoint on the test server with a key prefix of its own, so tests never see each other's state. */
   public static RedisEndpoint endpoint() {
