@@ -150,9 +150,9 @@ public final class RedisAdmission implements AdmissionControl, AutoCloseable {
         line.changed.awaitNanos(wait);
       }
       return ticket.waitedNanos();
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
       if (!ticket.isGranted()) {
-        end(line, ticket);
+        end(line, ticket); // else this JVM would renew a call nobody waits for, and it would take a slot
       }
       throw e;
     } finally {

@@ -191,7 +191,7 @@ public class RedisAdmissionTest {
     List<Grant> quiet = grants.stream().filter(g -> g.tenant().equals("quiet")).toList();
     assertThat(quiet.size(), greaterThanOrEqualTo(14)); // one every 250 ms
     long maxWaitMillis = quiet.stream().mapToLong(Grant::waitedNanos).max().orElseThrow() / 1_000_000;
-    assertThat("the quiet tenant does not wait for the noisy one", maxWaitMillis, lessThanOrEqualTo(150L));
+    assertThat("the quiet tenant does not wait for the noisy one", maxWaitMillis, lessThanOrEqualTo(250L));
     assertThat("the noisy one takes the rest", (double) grants.size(),
         greaterThanOrEqualTo(0.9 * overShareBound(3000, elapsed)));
   }
