@@ -3,6 +3,7 @@ package dev.parley.pipeline;
 import dev.parley.model.AudioArrival;
 import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
+import dev.parley.tenant.SecretRef;
 import dev.parley.tenant.TenantConfigException;
 import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
@@ -11,6 +12,8 @@ import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
+import dev.parley.transforms.admission.AdmissionBackend;
+import dev.parley.transforms.admission.RedisEndpoint;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
@@ -49,11 +52,13 @@ final class ParleyGraph {
   final String runId;
   final List<PCollection<DeadLetter>> failures = new ArrayList<>();
   private final ParleyOptions options;
+  private final AdmissionBackend admission;
 
   private ParleyGraph(ParleyOptions options) throws TenantConfigException {
     requireOption(options.getOutputDir(), "--outputDir");
     FileSystems.setDefaultPipelineOptions(options);
     this.options = options;
+    this.admission = admission(options);
     this.tenants = tenantConfig(options);
     this.registry = TenantConfigLoader.load(tenants.locations());
     this.runId = options.getRunId() != null ? options.getRunId() : newRunId();
@@ -84,6 +89,7 @@ final class ParleyGraph {
 
   private Transcribe transcribe(ModelEndpoints endpoints) {
     return Transcribe.using(tenants, endpoints)
+        .withAdmission(admission)
         .withMaxAttempts(options.getModelMaxAttempts())
         .withMaxInvalidAnswers(options.getModelMaxInvalidAnswers())
         .withRequestTimeout(org.joda.time.Duration.standardSeconds(options.getModelRequestTimeoutSeconds()));
@@ -115,6 +121,17 @@ final class ParleyGraph {
     }
     String output = absolute(options.getOutputDir());
     return output.endsWith("/") ? output + "work" : output + "/work";
+  }
+
+  /** Redis when {@code --admissionRedis} is given (checked at launch), else each worker's own. */
+  static AdmissionBackend admission(ParleyOptions options) {
+    String redis = options.getAdmissionRedis();
+    if (redis == null || redis.isBlank()) {
+      return AdmissionBackend.local();
+    }
+    String auth = options.getAdmissionRedisAuth();
+    SecretRef secret = auth == null || auth.isBlank() ? null : SecretRef.parse(auth);
+    return AdmissionBackend.redis(new RedisEndpoint(redis.strip(), secret, options.getAdmissionRedisKeyPrefix()));
   }
 
   static TenantConfigSpec tenantConfig(ParleyOptions options) {

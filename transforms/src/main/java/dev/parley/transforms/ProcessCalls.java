@@ -53,7 +53,7 @@ public abstract class ProcessCalls
         .failuresTo(failures);
     // The daily caps decide per call, before it is split: a call is let through for the day whole, or not.
     PCollection<ProbedAudio> admitted = probed
-        .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants()))
+        .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants(), transcribe().admission()))
         .failuresTo(failures);
     PCollection<ProbedAudio> prepared = admitted
         .apply(PrepareAudio.STAGE, PrepareAudio.using(tenants(), workDir()))
