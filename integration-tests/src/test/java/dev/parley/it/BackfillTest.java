@@ -1,7 +1,14 @@
 package dev.parley.it;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasToString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 
+import dev.parley.emulator.spanner.SpannerStandIn;
 import dev.parley.pipeline.BackfillOptions;
 import dev.parley.pipeline.BackfillPipeline;
 import dev.parley.tools.SampleAudio;
@@ -11,9 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Before;
@@ -74,6 +83,37 @@ public class BackfillTest {
 
     assertEquals(PipelineResult.State.DONE, backfill("--runId=third", "--reprocess", "--tenant=initech"));
     assertEquals("only initech's three, again", 9, gemini.get().requests().size());
+  }
+
+  /**
+   * With Spanner as the store, what is stored is read back from Spanner (through SpannerIO and the real client,
+   * against the stand-in, which answers from the rows committed): only the tenant in scope, then everyone.
+   */
+  @Test
+  public void skipsCallsAlreadyStoredInSpanner() throws Exception {
+    try (SpannerStandIn spanner = SpannerStandIn.start()) {
+      String[] toSpanner = {"--spannerProject=parley-test", "--spannerInstance=parley", "--spannerDatabase=calls",
+          "--spannerEmulatorHost=" + spanner.host()};
+      assertEquals(PipelineResult.State.DONE, backfill(with(toSpanner, "--runId=initech", "--tenant=initech")));
+      assertEquals(3, gemini.get().requests().size());
+      assertEquals(Integer.valueOf(3), spanner.rowsWritten().get("Calls"));
+      assertThat("stored keys are read from Spanner", spanner.callKeyReads(), not(empty()));
+      assertThat("only initech's key range is read", spanner.callKeyReads(), everyItem(
+          hasToString(containsString("initech"))));
+
+      assertEquals(PipelineResult.State.DONE, backfill(with(toSpanner, "--runId=everyone")));
+      assertEquals("acme-sales' three are new, initech's are stored", 6, gemini.get().requests().size());
+      assertEquals(Integer.valueOf(6), spanner.rowsWritten().get("Calls"));
+
+      assertEquals(PipelineResult.State.DONE, backfill(with(toSpanner, "--runId=again")));
+      assertEquals("nothing asked of the model the third time", 6, gemini.get().requests().size());
+      assertEquals("no call stored twice", Integer.valueOf(6), spanner.rowsWritten().get("Calls"));
+      assertThat("the local store is not where calls are", StoreContents.read(out).calls(), empty());
+    }
+  }
+
+  private static String[] with(String[] options, String... more) {
+    return Stream.concat(Arrays.stream(options), Arrays.stream(more)).toArray(String[]::new);
   }
 
   @Test

@@ -9,7 +9,11 @@ import dev.parley.transforms.backfill.SkipStored;
 import dev.parley.transforms.backfill.StoredCallIds;
 import dev.parley.transforms.backfill.TimeRange;
 import dev.parley.transforms.metrics.CountElements;
+import dev.parley.transforms.spanner.SpannerDatabase;
+import dev.parley.transforms.spanner.SpannerTargets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -19,6 +23,8 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
@@ -80,10 +86,26 @@ public final class BackfillPipeline {
     }
     arrivals = arrivals.apply("Matched", CountElements.as(BackfillProgress.NAMESPACE, "matched"));
     if (!options.getReprocess()) {
-      PCollection<String> stored = graph.pipeline.apply("StoredCalls", StoredCallIds.inLocalStore(options.getOutputDir()));
+      PCollection<String> stored = graph.pipeline.apply("StoredCalls", storedCallIds(graph, options));
       arrivals = arrivals.apply("SkipStored", SkipStored.given(stored));
     }
     return graph.finish(arrivals, layout);
+  }
+
+  /**
+   * Where the job stores calls is where it looks for those already stored: the local store, or the Spanner databases
+   * of the tenants in scope (with {@code --tenant}, that tenant's database and key range only).
+   */
+  private static PTransform<PBegin, PCollection<String>> storedCallIds(ParleyGraph graph, BackfillOptions options) {
+    Optional<SpannerTargets> spanner = graph.spannerTargets();
+    if (spanner.isEmpty()) {
+      return StoredCallIds.inLocalStore(options.getOutputDir());
+    }
+    String tenant = options.getTenant();
+    List<SpannerDatabase> databases = tenant == null
+        ? spanner.get().databases()
+        : graph.registry.find(tenant).flatMap(spanner.get()::databaseOf).stream().toList();
+    return StoredCallIds.inSpanner(databases, tenant, options.getSpannerEmulatorHost());
   }
 
   private static String folder(String prefix) {

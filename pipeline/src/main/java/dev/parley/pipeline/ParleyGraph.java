@@ -28,6 +28,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -95,23 +96,34 @@ final class ParleyGraph {
         .withRequestTimeout(org.joda.time.Duration.standardSeconds(options.getModelRequestTimeoutSeconds()));
   }
 
-  /**
-   * The local store, or Spanner when the shared database is given: Beam needs every database in the graph, so the
-   * databases tenants have of their own are taken from the tenant config loaded at launch.
-   */
+  /** The local store, or Spanner when the shared database is given ({@link #spannerTargets}). */
   private StoreAndPushCalls sinks() {
     SinkOptions sinkOptions = options.as(SinkOptions.class);
     StoreAndPushCalls sinks = StoreAndPushCalls.toLocalStore(tenants, options.getOutputDir(), runId);
-    List<String> spanner = Arrays.asList(
-        sinkOptions.getSpannerProject(), sinkOptions.getSpannerInstance(), sinkOptions.getSpannerDatabase());
-    if (spanner.stream().anyMatch(v -> v != null && !v.isBlank())) {
-      if (spanner.stream().anyMatch(v -> v == null || v.isBlank())) {
-        throw new IllegalArgumentException("--spannerProject, --spannerInstance and --spannerDatabase go together");
-      }
-      SpannerDatabase shared = new SpannerDatabase(spanner.get(0), spanner.get(1), spanner.get(2));
-      sinks = sinks.withSpanner(SpannerTargets.of(shared, registry), sinkOptions.getSpannerEmulatorHost());
+    Optional<SpannerTargets> spanner = spannerTargets();
+    if (spanner.isPresent()) {
+      sinks = sinks.withSpanner(spanner.get(), sinkOptions.getSpannerEmulatorHost());
     }
     return sinkOptions.getPushToCrm() ? sinks.withCrm(WriteCallsToCrm.using(tenants)) : sinks;
+  }
+
+  /**
+   * The Spanner databases calls are stored in, when the shared database is given (else the local store is used):
+   * Beam needs every database in the graph, so the databases tenants have of their own are taken from the tenant
+   * config loaded at launch.
+   */
+  Optional<SpannerTargets> spannerTargets() {
+    SinkOptions sinkOptions = options.as(SinkOptions.class);
+    List<String> spanner = Arrays.asList(
+        sinkOptions.getSpannerProject(), sinkOptions.getSpannerInstance(), sinkOptions.getSpannerDatabase());
+    if (spanner.stream().allMatch(v -> v == null || v.isBlank())) {
+      return Optional.empty();
+    }
+    if (spanner.stream().anyMatch(v -> v == null || v.isBlank())) {
+      throw new IllegalArgumentException("--spannerProject, --spannerInstance and --spannerDatabase go together");
+    }
+    SpannerDatabase shared = new SpannerDatabase(spanner.get(0), spanner.get(1), spanner.get(2));
+    return Optional.of(SpannerTargets.of(shared, registry));
   }
 
   /** Where derived audio goes: {@code --workDir}, or {@code work/} in the output folder. */

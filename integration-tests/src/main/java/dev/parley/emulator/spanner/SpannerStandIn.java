@@ -10,6 +10,7 @@ import com.google.spanner.admin.instance.v1.GetInstanceRequest;
 import com.google.spanner.admin.instance.v1.Instance;
 import com.google.spanner.admin.instance.v1.InstanceAdminGrpc;
 import com.google.spanner.v1.CommitRequest;
+import com.google.spanner.v1.ExecuteSqlRequest;
 import com.google.spanner.v1.Mutation;
 import com.google.spanner.v1.ResultSet;
 import com.google.spanner.v1.ResultSetMetadata;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  * Beam's {@code SpannerIO} with {@code withEmulatorHost(host())}. It knows Parley's schema: the information_schema
  * queries SpannerIO issues before batching are answered from the DDL files that ship in the transforms jar, so
  * the writes are batched as against a real database, and a column the DDL lacks is caught ({@link #unknownColumns}).
+ * A backfill's read of the call keys already stored is answered from the rows committed so far ({@link StoredCallsMock}).
  */
 public final class SpannerStandIn implements AutoCloseable {
   /** Parley's schema versions, in order; the same files templates/spanner-schema.sh applies. */
@@ -71,7 +73,7 @@ public final class SpannerStandIn implements AutoCloseable {
       "CREATE TABLE(?: IF NOT EXISTS)? (\\w+) \\((.*?)\\n\\) PRIMARY KEY \\(([^)]*)\\)", Pattern.DOTALL);
   private static final Pattern COLUMN = Pattern.compile("^\\s*(\\w+) ((?:ARRAY<)?\\w+(?:\\((?:MAX|\\d+)\\))?>?)");
 
-  private final MockSpannerServiceImpl mock = new MockSpannerServiceImpl();
+  private final StoredCallsMock mock = new StoredCallsMock();
   private final CommitFaults commitFaults = new CommitFaults();
   private final Server server;
   private final Map<String, List<String[]>> schema;
@@ -107,6 +109,11 @@ public final class SpannerStandIn implements AutoCloseable {
   /** Commits refused by {@link #failCommits}: {@code {ABORTED, UNAVAILABLE}}. */
   public long[] commitsRefused() {
     return new long[] {commitFaults.aborted(), commitFaults.unavailable()};
+  }
+
+  /** Every read of stored call keys (a backfill skipping what is stored), one per partition read. */
+  public List<ExecuteSqlRequest> callKeyReads() {
+    return mock.keyReads();
   }
 
   /** Every commit that took effect (or that the mock's own faults refused). */
