@@ -56,4 +56,24 @@ public interface BackfillOptions extends ParleyOptions, SinkOptions {
   int getProgressSeconds();
 
   void setProgressSeconds(int value);
+
+  @Description("Transcribe Gemini API tenants' calls through the Gemini Batch API: half the online price, answers "
+      + "within 24 hours, one batch job per tenant and model. Vertex AI and Speech-to-Text tenants stay online.")
+  @Default.Boolean(false)
+  boolean getModelBatchMode();
+
+  void setModelBatchMode(boolean value);
+
+  @Description("With --modelBatchMode: the longest wait, in seconds, between two polls of a batch job's state.")
+  @Default.Integer(60)
+  int getModelBatchPollSeconds();
+
+  void setModelBatchPollSeconds(int value);
+
+  @Description("With --modelBatchMode: minutes after its creation that a batch job still unfinished is cancelled "
+      + "and its calls dead-lettered as MODEL_BATCH_TIMEOUT.")
+  @Default.Integer(2880)
+  int getModelBatchDeadlineMinutes();
+
+  void setModelBatchDeadlineMinutes(int value);
 }

@@ -5,6 +5,7 @@ import dev.parley.tenant.TenantConfigException;
 import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.ParseArrival;
 import dev.parley.transforms.backfill.OnlyTenant;
+import dev.parley.transforms.batch.GeminiBatchMode;
 import dev.parley.transforms.backfill.SkipStored;
 import dev.parley.transforms.backfill.StoredCallIds;
 import dev.parley.transforms.backfill.TimeRange;
@@ -88,6 +89,10 @@ public final class BackfillPipeline {
     if (!options.getReprocess()) {
       PCollection<String> stored = graph.pipeline.apply("StoredCalls", storedCallIds(graph, options));
       arrivals = arrivals.apply("SkipStored", SkipStored.given(stored));
+    }
+    if (options.getModelBatchMode()) {
+      graph.transcribeThroughBatchApi(GeminiBatchMode.of(java.time.Duration.ofSeconds(options.getModelBatchPollSeconds()),
+          java.time.Duration.ofMinutes(options.getModelBatchDeadlineMinutes())));
     }
     return graph.finish(arrivals, layout);
   }

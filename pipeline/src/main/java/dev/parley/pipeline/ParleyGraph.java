@@ -14,6 +14,7 @@ import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
 import dev.parley.transforms.admission.AdmissionBackend;
 import dev.parley.transforms.admission.RedisEndpoint;
+import dev.parley.transforms.batch.GeminiBatchMode;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
@@ -54,6 +55,7 @@ final class ParleyGraph {
   final List<PCollection<DeadLetter>> failures = new ArrayList<>();
   private final ParleyOptions options;
   private final AdmissionBackend admission;
+  private @Nullable GeminiBatchMode batchMode;
 
   private ParleyGraph(ParleyOptions options) throws TenantConfigException {
     requireOption(options.getOutputDir(), "--outputDir");
@@ -70,6 +72,11 @@ final class ParleyGraph {
 
   static ParleyGraph start(ParleyOptions options) throws TenantConfigException {
     return new ParleyGraph(options);
+  }
+
+  /** Batch jobs: Gemini API calls go through the Gemini Batch API. */
+  void transcribeThroughBatchApi(GeminiBatchMode mode) {
+    this.batchMode = mode;
   }
 
   /** Processes the arrivals, stores and pushes the calls, and writes every dead letter of the job. */
@@ -89,11 +96,12 @@ final class ParleyGraph {
   }
 
   private Transcribe transcribe(ModelEndpoints endpoints) {
-    return Transcribe.using(tenants, endpoints)
+    Transcribe transcribe = Transcribe.using(tenants, endpoints)
         .withAdmission(admission)
         .withMaxAttempts(options.getModelMaxAttempts())
         .withMaxInvalidAnswers(options.getModelMaxInvalidAnswers())
         .withRequestTimeout(org.joda.time.Duration.standardSeconds(options.getModelRequestTimeoutSeconds()));
+    return batchMode == null ? transcribe : transcribe.withBatchMode(batchMode);
   }
 
   /** The local store, or Spanner when the shared database is given ({@link #spannerTargets}). */

@@ -43,6 +43,12 @@ public enum ErrorCode {
   MODEL_RESPONSE_INVALID("the model's answer was malformed, truncated or off-schema, also when asked again"),
   MODEL_BLOCKED("the model declined to answer (safety or recitation block)"),
 
+  // Transcribe through the Gemini Batch API (--modelBatchMode).
+  MODEL_BATCH_SUBMIT_FAILED("the batch job holding the call could not be created (requests upload or job creation refused)"),
+  MODEL_BATCH_JOB_FAILED("the batch job holding the call failed, expired or was cancelled before answering"),
+  MODEL_BATCH_TIMEOUT("the batch job holding the call did not finish within --modelBatchDeadlineMinutes and was cancelled"),
+  MODEL_BATCH_LINE_FAILED("the batch job answered the call's line with an error, or with no line at all"),
+
   // Sinks.
   STORE_WRITE_FAILED("the call could not be written to the store"),
   CRM_WRITE_FAILED("the call could not be written to the tenant's CRM"),

@@ -12,6 +12,8 @@ import dev.parley.transforms.admission.AdmissionBackend;
 import dev.parley.transforms.admission.AdmissionControl;
 import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.admission.Ticket;
+import dev.parley.transforms.batch.GeminiBatchMode;
+import dev.parley.transforms.batch.TranscribeInBatch;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
@@ -27,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,10 +38,12 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.util.ShardedKey;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -93,6 +98,9 @@ public abstract class Transcribe
   /** Where admission is decided: this JVM (the default), Redis for every worker, or nowhere (a benchmark's baseline). */
   abstract AdmissionBackend admission();
 
+  /** Batch runs only: Gemini API calls go through the Batch API ({@link TranscribeInBatch}); null: online. */
+  abstract @Nullable GeminiBatchMode batchMode();
+
   abstract Builder toBuilder();
 
   public static Transcribe using(TenantConfigSpec tenants, ModelEndpoints endpoints) {
@@ -140,6 +148,14 @@ public abstract class Transcribe
     return toBuilder().admission(backend).build();
   }
 
+  /**
+   * In batch runs, sends the calls of Gemini API tenants through the Gemini Batch API (half the price, answers
+   * within 24 hours) instead of online requests; other tenants' calls stay online. Streaming runs ignore it.
+   */
+  public Transcribe withBatchMode(GeminiBatchMode mode) {
+    return toBuilder().batchMode(mode).build();
+  }
+
   public Transcribe withMaxCallsInFlight(int calls) {
     return toBuilder().maxCallsInFlight(calls).batchSize(Math.min(batchSize(), calls)).build();
   }
@@ -168,6 +184,8 @@ public abstract class Transcribe
 
     abstract Builder admission(AdmissionBackend value);
 
+    abstract Builder batchMode(@Nullable GeminiBatchMode value);
+
     abstract Transcribe build();
   }
 
@@ -183,18 +201,40 @@ public abstract class Transcribe
           .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
           .apply("AdmitAndCall", ParDo.of(new StreamingCallsFn(this, encoder, calls.getCoder()))
               .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+    } else if (batchMode() != null) {
+      return throughBatchApi(calls, encoder);
     } else {
-      out = calls
-          .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
-              .withKeyType(TypeDescriptors.strings()))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
-          .apply("BatchPerTenant", GroupIntoBatches.<String, ProbedAudio>ofSize(batchSize())
-              .withMaxBufferingDuration(MAX_BATCH_WAIT)
-              .withShardedKey())
-          .apply("AdmitAndCall", ParDo.of(new BatchCallsFn(this, encoder))
-              .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+      out = online(calls, encoder);
     }
     return WithFailures.Result.of(out, TRANSCRIBED, DeadLetters.TAG);
+  }
+
+  private PCollectionTuple online(PCollection<ProbedAudio> calls, PayloadEncoder<ProbedAudio> encoder) {
+    return calls
+        .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
+            .withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
+        .apply("BatchPerTenant", GroupIntoBatches.<String, ProbedAudio>ofSize(batchSize())
+            .withMaxBufferingDuration(MAX_BATCH_WAIT)
+            .withShardedKey())
+        .apply("AdmitAndCall", ParDo.of(new BatchCallsFn(this, encoder))
+            .withOutputTags(TRANSCRIBED, TupleTagList.of(DeadLetters.TAG)));
+  }
+
+  /** Gemini API tenants' calls through the Batch API, the others (Vertex AI, Speech-to-Text) online. */
+  private WithFailures.Result<PCollection<CallRecord>, DeadLetter> throughBatchApi(PCollection<ProbedAudio> calls,
+      PayloadEncoder<ProbedAudio> encoder) {
+    PCollectionTuple routed = calls.apply("RouteToBatchApi", ParDo.of(new RouteToBatchApiFn(tenants()))
+        .withOutputTags(RouteToBatchApiFn.BATCH_API, TupleTagList.of(RouteToBatchApiFn.ONLINE)));
+    PCollectionTuple online = online(routed.get(RouteToBatchApiFn.ONLINE).setCoder(calls.getCoder()), encoder);
+    WithFailures.Result<PCollection<CallRecord>, DeadLetter> batched = routed.get(RouteToBatchApiFn.BATCH_API)
+        .setCoder(calls.getCoder())
+        .apply("BatchApi", TranscribeInBatch.using(tenants(), endpoints(), batchMode()));
+    PCollection<CallRecord> records = PCollectionList.of(online.get(TRANSCRIBED)).and(batched.output())
+        .apply("AllTranscribed", Flatten.pCollections());
+    PCollection<DeadLetter> failures = PCollectionList.of(online.get(DeadLetters.TAG)).and(batched.failures())
+        .apply("AllDeadLetters", Flatten.pCollections());
+    return WithFailures.Result.of(records, failures);
   }
 
   /**

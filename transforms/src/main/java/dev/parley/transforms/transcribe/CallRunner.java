@@ -1,10 +1,8 @@
 package dev.parley.transforms.transcribe;
 
-import dev.parley.model.CallRecord;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
-import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.admission.AdmissionControl;
@@ -20,8 +18,6 @@ import java.util.function.LongFunction;
 import org.apache.beam.sdk.util.BackOff;
 import org.apache.beam.sdk.util.FluentBackoff;
 import org.apache.beam.sdk.util.Sleeper;
-import org.checkerframework.checker.nullness.qual.Nullable;
-import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +90,8 @@ public final class CallRunner {
           Transcript transcript = prepared.attempt();
           tenantThrottler.answered(true);
           projectThrottler.answered(true);
-          return transcribed(call, tenant, transcript, prepared.audioSha256(), config, admissionNanos, deltas);
+          return CallOutcomes.transcribed(call, tenant, transcript, prepared.audioSha256(), config, admissionNanos,
+              CallOutcomes.ONLINE_PRICE, deltas);
         } catch (TranscriptionException e) {
           if (!(e instanceof LocallyRejected)) {
             boolean accepted = isAnsweredWithoutOverload(e.code());
@@ -142,44 +139,7 @@ public final class CallRunner {
 
   /** A call that never got to its first attempt. */
   public CallOutcome failed(ProbedAudio call, ErrorCode code, String message, int attempts, StageMetrics.Deltas deltas) {
-    deltas.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", call.getArrival().getTenantId())
-        .addKeyValue("callId", call.getArrival().getCallId()).addKeyValue("errorCode", code.name())
-        .addKeyValue("attempts", attempts).log("call dead-lettered");
-    return new CallOutcome(null, DeadLetters.of(stage, code, message, call.getArrival(), attempts, encoder, call), deltas);
-  }
-
-  private CallOutcome transcribed(ProbedAudio call, TenantConfig tenant, Transcript transcript, @Nullable String sha256,
-      TenantRegistry config, long admissionNanos, StageMetrics.Deltas deltas) {
-    String tenantId = tenant.id();
-    String model = transcript.getModel().substring(transcript.getModel().indexOf('/') + 1);
-    Double cost = config.model(model).map(ModelConfig::pricing).map(p -> p.estimateUsd(
-        transcript.getInputTokens(), transcript.getOutputTokens(), call.getAudio().getDurationMillis())).orElse(null);
-    deltas.incTenant("transcribed", tenantId, 1);
-    deltas.incTenant("input_tokens", tenantId, transcript.getInputTokens());
-    deltas.incTenant("output_tokens", tenantId, transcript.getOutputTokens());
-    if (cost == null) {
-      deltas.incTenant("unpriced_calls", tenantId, 1);
-    } else {
-      deltas.incTenant("cost_micro_usd", tenantId, Math.round(cost * 1_000_000));
-    }
-    return new CallOutcome(CallRecord.builder()
-        .setTenantId(tenantId)
-        .setCallId(call.getArrival().getCallId())
-        .setSourceUri(call.getArrival().getSourceUri())
-        .setObjectGeneration(call.getArrival().getObjectGeneration())
-        .setMetadata(call.getArrival().getMetadata())
-        .setAudio(call.getAudio())
-        .setAudioSha256(sha256)
-        .setTranscript(transcript)
-        .setEngine(tenant.transcription().engine())
-        .setStatus(CallRecord.STATUS_TRANSCRIBED)
-        .setEstimatedCostUsd(cost)
-        .setAdmissionWaitMillis(admissionNanos / 1_000_000)
-        .setPart(call.getPart())
-        .setArrivedAt(call.getArrival().getEventTime())
-        .setProcessedAt(Instant.now())
-        .build(), null, deltas);
+    return CallOutcomes.failed(stage, encoder, call, code, message, attempts, deltas);
   }
 
   private static void recordAdmission(StageMetrics.Deltas deltas, String tenantId, long waitedNanos) {

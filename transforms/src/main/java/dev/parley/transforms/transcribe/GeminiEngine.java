@@ -1,5 +1,9 @@
 package dev.parley.transforms.transcribe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.genai.Client;
@@ -49,6 +53,7 @@ public final class GeminiEngine implements TranscriptionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(GeminiEngine.class);
   private final ModelEndpoints endpoints;
   private final SecretResolver secrets;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<ClientKey, Client> clients = new ConcurrentHashMap<>();
   private final FilesApiUpload uploads;
 
@@ -83,6 +88,29 @@ public final class GeminiEngine implements TranscriptionEngine {
     }
     return upload(client, request, uri, mimeType, size, settings.gemini());
   }
+
+  /**
+   * A call's request for the Batch API (Gemini API tenants): the request {@link PreparedCall#attempt} would send,
+   * with the audio inline or uploaded through the Files API as online. An uploaded recording is left to expire
+   * (48 hours, the Batch API's own limit), since the job reads it after this worker has moved on.
+   */
+  public BatchRequest batchRequest(TranscriptionRequest request) throws TranscriptionException {
+    GeminiCall call = (GeminiCall) prepare(request);
+    return new BatchRequest(call.batchRequest(), call.audioSha256());
+  }
+
+  /** Uploads a file (a batch job's requests) through the Files API, with the tenant's key. */
+  FilesApiUpload.UploadedFile uploadFile(TenantConfig.Gemini gemini, InputStream in, long size, String mimeType,
+      String displayName, java.time.Duration timeout) throws TranscriptionException {
+    try {
+      return uploads.upload(secrets.resolve(gemini.apiKey()), in, size, mimeType, displayName, timeout);
+    } catch (SecretUnavailableException e) {
+      throw TranscriptionException.permanent(ErrorCode.SECRET_UNAVAILABLE, e.getMessage());
+    }
+  }
+
+  /** One line's request of a batch job, and the digest of the audio the worker read for it (null if none). */
+  public record BatchRequest(JsonNode request, @Nullable String audioSha256) {}
 
   private GeminiCall upload(Client client, TranscriptionRequest request, String uri, String mimeType, long size,
       TenantConfig.Gemini gemini) throws TranscriptionException {
@@ -120,24 +148,49 @@ public final class GeminiEngine implements TranscriptionEngine {
 
     @Override
     public Transcript attempt() throws TranscriptionException {
-      TenantConfig.Transcription settings = request.tenant().transcription();
-      GenerateContentConfig config = GenerateContentConfig.builder()
-          .systemInstruction(Content.fromParts(Part.fromText(TranscriptionPrompt.system(request.tenant(), request.call()))))
-          .responseMimeType("application/json")
-          .responseSchema(TranscriptResponseFormat.SCHEMA)
-          .temperature(0.0f)
+      String model = request.tenant().transcription().model();
+      GenerateContentConfig config = config().toBuilder()
           .httpOptions(HttpOptions.builder().timeout(Math.toIntExact(request.timeout().toMillis())))
           .build();
-      Content content = Content.fromParts(Part.fromText(TranscriptionPrompt.forCall(request.tenant(), request.call())), audio);
       GenerateContentResponse response;
       try {
-        response = client.models.generateContent(settings.model(), content, config);
+        response = client.models.generateContent(model, content(), config);
       } catch (ApiException e) {
         throw GeminiErrors.classify(e);
       } catch (GenAiIOException e) {
         throw GeminiErrors.classify(e);
       }
-      return toTranscript(response, settings.model(), request.call().getAudio().getDurationMillis());
+      return transcript(response, model, request.call().getAudio().getDurationMillis());
+    }
+
+    /** The same request as {@link #attempt}, as the Batch API takes it: a GenerateContentRequest in JSON. */
+    ObjectNode batchRequest() {
+      GenerateContentConfig config = config();
+      try {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("contents").add(JSON.readTree(content().toJson()));
+        body.set("systemInstruction", JSON.readTree(config.systemInstruction().orElseThrow().toJson()));
+        body.putObject("generationConfig")
+            .put("responseMimeType", config.responseMimeType().orElseThrow())
+            .put("temperature", config.temperature().orElseThrow())
+            .set("responseSchema", JSON.readTree(config.responseSchema().orElseThrow().toJson()));
+        return body;
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the SDK wrote JSON it cannot read back", e);
+      }
+    }
+
+    private GenerateContentConfig config() {
+      return GenerateContentConfig.builder()
+          .systemInstruction(Content.fromParts(Part.fromText(TranscriptionPrompt.system(request.tenant(), request.call()))))
+          .responseMimeType("application/json")
+          .responseSchema(TranscriptResponseFormat.SCHEMA)
+          .temperature(0.0f)
+          .build();
+    }
+
+    private Content content() {
+      return Content.fromParts(Part.fromText(TranscriptionPrompt.forCall(request.tenant(), request.call())), audio);
     }
 
     @Override
@@ -161,7 +214,11 @@ public final class GeminiEngine implements TranscriptionEngine {
     }
   }
 
-  private static Transcript toTranscript(GenerateContentResponse response, String model, long durationMillis)
+  /**
+   * The transcript in a model answer, online or from a batch job: blocked answers are {@code MODEL_BLOCKED}, answers
+   * off the response schema {@code MODEL_RESPONSE_INVALID} (retryable: asking again may help).
+   */
+  static Transcript transcript(GenerateContentResponse response, String model, long durationMillis)
       throws TranscriptionException {
     String finish = response.finishReason() == null ? "" : response.finishReason().toString();
     if (finish.contains("SAFETY") || finish.contains("RECITATION") || finish.contains("BLOCKLIST")
@@ -184,7 +241,7 @@ public final class GeminiEngine implements TranscriptionEngine {
         .build();
   }
 
-  private Client client(TenantConfig.Gemini gemini) throws TranscriptionException {
+  Client client(TenantConfig.Gemini gemini) throws TranscriptionException {
     try {
       ClientKey key = gemini.isVertex()
           ? new ClientKey(true, gemini.project(), gemini.location())
