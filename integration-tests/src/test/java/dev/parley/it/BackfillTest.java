@@ -8,6 +8,9 @@ import static org.hamcrest.Matchers.hasToString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.emulator.gemini.Fault;
+import dev.parley.emulator.gemini.RecordedRequest;
 import dev.parley.emulator.spanner.SpannerStandIn;
 import dev.parley.pipeline.BackfillOptions;
 import dev.parley.pipeline.BackfillPipeline;
@@ -16,10 +19,13 @@ import dev.parley.tools.StoreContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -126,6 +132,66 @@ public class BackfillTest {
     backfill("--runId=october", "--to=2026-11-01", "--timeBasis=PATH_DATE", "--tenant=acme-sales");
     assertEquals(Set.of("acme-sales/2026/11/02/call.wav", "initech/2026/11/02/call.wav",
         "acme-sales/2026/10/30/call.wav"), storedPaths());
+  }
+
+  /**
+   * Batch mode: one batch job per tenant (and its model), polled until done; every good call stored once from its
+   * line's answer at half the online price; an error line and an answer off the schema dead-lettered; no online
+   * request at all.
+   */
+  @Test
+  public void batchModeStoresCallsFromBatchAnswersAndDeadLettersBadLines() throws Exception {
+    gemini.get().batchPollsToFinish(3);
+    gemini.get().scriptBatchLine(sha256(files.get(1)), Fault.Kind.BAD_REQUEST);
+    gemini.get().scriptBatchLine(sha256(files.get(4)), Fault.Kind.MALFORMED);
+    assertEquals(PipelineResult.State.DONE,
+        backfill("--runId=batch", "--modelBatchMode=true", "--modelBatchPollSeconds=1"));
+
+    assertEquals(Set.of("acme-sales/2026/10/30/call.wav", "acme-sales/2026/11/20/call.wav",
+        "initech/2026/10/30/call.wav", "initech/2026/11/20/call.wav"), storedPaths());
+    for (JsonNode call : StoreContents.read(out).calls()) {
+      assertEquals("each transcript came from its own audio", sha256(Path.of(call.get("SourceUri").asText())),
+          call.get("AudioSha256").asText());
+    }
+    Map<String, String> deadLetters = StoreContents.read(out).deadLetters().stream().collect(Collectors.toMap(
+        d -> d.get("SourceUri").asText(), d -> d.get("ErrorCode").asText()));
+    assertEquals(Map.of(files.get(1).toString(), "MODEL_BATCH_LINE_FAILED",
+        files.get(4).toString(), "MODEL_RESPONSE_INVALID"), deadLetters);
+    Map<String, Long> methods = gemini.get().requests().stream()
+        .collect(Collectors.groupingBy(RecordedRequest::method, Collectors.counting()));
+    assertEquals("no online request in batch mode", null, methods.get("generateContent"));
+    assertEquals("one job per tenant and model", Long.valueOf(2), methods.get("batchGenerateContent"));
+    assertEquals("each job read until its third poll", Long.valueOf(6), methods.get("batches.get"));
+
+    // The same calls online, into a store of their own: the batch price is half.
+    Map<String, Double> batchCost = costs();
+    out = tmp.newFolder("online").toPath();
+    assertEquals(PipelineResult.State.DONE, backfill("--runId=online"));
+    Map<String, Double> onlineCost = costs();
+    for (Map.Entry<String, Double> call : batchCost.entrySet()) {
+      assertEquals(onlineCost.get(call.getKey()) / 2, call.getValue(), 1e-12);
+    }
+  }
+
+  @Test
+  public void aFailedBatchJobDeadLettersItsCalls() throws Exception {
+    gemini.get().endNextBatchJob("BATCH_STATE_FAILED");
+    assertEquals(PipelineResult.State.DONE,
+        backfill("--runId=failed", "--modelBatchMode=true", "--modelBatchPollSeconds=1", "--tenant=initech"));
+    assertThat(StoreContents.read(out).calls(), empty());
+    assertEquals(List.of("MODEL_BATCH_JOB_FAILED", "MODEL_BATCH_JOB_FAILED", "MODEL_BATCH_JOB_FAILED"),
+        StoreContents.read(out).deadLetters().stream().map(d -> d.get("ErrorCode").asText()).toList());
+    assertThat(gemini.get().requests(), everyItem(hasToString(not(containsString("method=generateContent")))));
+  }
+
+  /** The estimated cost of each stored call. */
+  private Map<String, Double> costs() {
+    return StoreContents.read(out).calls().stream().collect(Collectors.toMap(c -> c.get("CallId").asText(),
+        c -> c.get("EstimatedCostUsd").asDouble()));
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   @Test

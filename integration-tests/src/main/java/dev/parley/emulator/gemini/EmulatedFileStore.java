@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /upload/v1beta/files} ({@code X-Goog-Upload-Command: start}, answered with an
  * {@code X-Goog-Upload-URL}), chunks posted to that URL ({@code upload}, then {@code upload, finalize}, with
  * {@code X-Goog-Upload-Offset} and answered with {@code X-Goog-Upload-Status: active} or {@code final}), then
- * {@code GET} and {@code DELETE} on {@code /v1beta/files/{id}}.
+ * {@code GET} and {@code DELETE} on {@code /v1beta/files/{id}}, and {@code GET /v1beta/files/{id}:download?alt=media}.
  *
  * <p>Uploaded bytes go to a temporary folder, never the heap, and their digest is computed as they arrive; the
  * emulator can therefore take 100 MB uploads in the same JVM as the code it measures.
@@ -73,6 +73,21 @@ final class EmulatedFileStore implements AutoCloseable {
     return at < 0 ? Optional.empty() : Optional.ofNullable(files.get(uri.substring(at + "/files/".length())));
   }
 
+  /** A file by its resource name, {@code files/{id}}. */
+  Optional<StoredFile> byName(String name) {
+    return name.startsWith("files/") ? Optional.ofNullable(files.get(name.substring("files/".length()))) : Optional.empty();
+  }
+
+  /** Stores a file the service made itself (a batch job's responses). */
+  StoredFile store(byte[] bytes, String mimeType) throws IOException {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Path path = folder.resolve(id);
+    Files.write(path, bytes);
+    StoredFile file = new StoredFile(id, mimeType, bytes.length, GeminiEmulator.sha256(bytes), path);
+    files.put(id, file);
+    return file;
+  }
+
   /** Handles any request under {@code /upload/} or {@code /v1beta/files}; false when the path is not ours. */
   boolean handle(HttpExchange exchange, String baseUrl) throws IOException, NoSuchAlgorithmException {
     String path = exchange.getRequestURI().getPath();
@@ -88,8 +103,15 @@ final class EmulatedFileStore implements AutoCloseable {
     }
     if (path.matches("/v1(beta)?/files/[^/]+")) {
       String id = path.substring(path.lastIndexOf('/') + 1);
-      StoredFile file = files.get(id);
-      if (file == null) {
+      boolean download = id.endsWith(":download");
+      StoredFile file = files.get(download ? id.substring(0, id.length() - ":download".length()) : id);
+      if (file != null && download) {
+        exchange.getResponseHeaders().set("Content-Type", file.mimeType());
+        exchange.sendResponseHeaders(200, file.sizeBytes() == 0 ? -1 : file.sizeBytes());
+        try (OutputStream out = exchange.getResponseBody()) {
+          Files.copy(file.path(), out);
+        }
+      } else if (file == null) {
         GeminiEmulator.send(exchange, 404, GeminiEmulator.error(404, "File " + id + " not found.", "NOT_FOUND"));
       } else if (method.equals("DELETE")) {
         files.remove(id);

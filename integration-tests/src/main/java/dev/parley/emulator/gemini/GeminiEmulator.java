@@ -44,7 +44,9 @@ import javax.sound.sampled.AudioSystem;
  * <p>It answers with a transcript that is a deterministic function of the audio bytes ({@link EmulatedTranscript}),
  * bills 32 tokens per second of audio, enforces per-key requests- and tokens-per-minute limits with the real
  * 429 {@code RESOURCE_EXHAUSTED} body (QuotaFailure and RetryInfo details, no Retry-After header), injects
- * latency and faults on request, and records every request.
+ * latency and faults on request, and records every request. It also runs batch jobs ({@link EmulatedBatches}):
+ * each line is answered as an online request would be, and the jobs' calls are recorded
+ * ({@code batchGenerateContent}, {@code batches.get}, {@code batches.cancel}).
  *
  * <p>Responses are delayed on a scheduler, not on the connection's thread, so thousands of calls can be in
  * flight at once.
@@ -64,6 +66,8 @@ public final class GeminiEmulator implements AutoCloseable {
       Executors.newScheduledThreadPool(2, daemon("gemini-emulator-respond"));
   private final Map<String, String> transcripts = new ConcurrentHashMap<>();
   private final EmulatedFileStore fileStore;
+  private final EmulatedBatches batches;
+  private final Map<String, Fault.Kind> batchLineFaults = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final Map<String, Deque<long[]>> windows = new ConcurrentHashMap<>();
   private final Map<String, long[]> days = new ConcurrentHashMap<>();
@@ -79,6 +83,7 @@ public final class GeminiEmulator implements AutoCloseable {
       faultsAnswered.put(kind, new AtomicLong());
     }
     this.fileStore = new EmulatedFileStore();
+    this.batches = new EmulatedBatches(fileStore, new BatchLines());
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     server.createContext("/", this::handle);
     server.setExecutor(handlers);
@@ -117,6 +122,24 @@ public final class GeminiEmulator implements AutoCloseable {
     scripted.addAll(List.of(faults));
   }
 
+
+  /**
+   * Batch jobs answer lines whose audio has this SHA-256 with a fault: {@code BAD_REQUEST} an error line (400
+   * INVALID_ARGUMENT), {@code MALFORMED} a response whose JSON text is cut in half.
+   */
+  public void scriptBatchLine(String audioSha256, Fault.Kind kind) {
+    batchLineFaults.put(audioSha256, kind);
+  }
+
+  /** Batch jobs finish at their n-th read of state (1: the first). */
+  public void batchPollsToFinish(int polls) {
+    batches.pollsToFinish(polls);
+  }
+
+  /** The next batch job created ends in {@code state} without answers: BATCH_STATE_FAILED, _CANCELLED or _EXPIRED. */
+  public void endNextBatchJob(String state) {
+    batches.endNextJob(state);
+  }
 
   /** How many requests got each kind of fault, scripted or drawn (limits reached are not faults). */
   public Map<Fault.Kind, Long> faultsAnswered() {
@@ -166,6 +189,9 @@ public final class GeminiEmulator implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       if (path.startsWith("/emulator/")) {
         control(exchange, path);
+        return;
+      }
+      if (batches.handle(exchange, path, apiKey(exchange))) {
         return;
       }
       if (fileStore.handle(exchange, baseUrl())) {
@@ -311,6 +337,49 @@ public final class GeminiEmulator implements AutoCloseable {
         record(call, audio, prompt, 200);
         later(latency, () -> send(exchange, 200, answer));
       }
+    }
+  }
+
+  /** Batch jobs' lines, answered as online requests are, and their record. */
+  private final class BatchLines implements EmulatedBatches.Lines {
+    @Override
+    public ObjectNode answer(String model, JsonNode request) {
+      ObjectNode line = JSON.createObjectNode();
+      try {
+        Audio audio = audioOf(request, "gemini-api");
+        Fault.Kind fault = audio.digests().isEmpty() ? null : batchLineFaults.get(audio.digests().get(0));
+        if (fault == Fault.Kind.BAD_REQUEST) {
+          line.putObject("error").put("code", 400).put("message", "Request contains an invalid argument.")
+              .put("status", "INVALID_ARGUMENT");
+          return line;
+        }
+        long promptTokens = (long) Math.ceil(audio.seconds() * AUDIO_TOKENS_PER_SECOND) + textTokens(request);
+        Call call = new Call("gemini-api", model, "batchGenerateContent", "");
+        line.set("response", JSON.readTree(GeminiEmulator.this.answer(call, request, audio, promptTokens,
+            fault == Fault.Kind.MALFORMED ? Fault.Kind.MALFORMED : null)));
+      } catch (RequestRefused e) {
+        line.putObject("error").put("code", e.status).put("message", e.getMessage()).put("status", e.statusName);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return line;
+    }
+
+    @Override
+    public void record(String method, String key, String model, List<JsonNode> requests, int status) {
+      List<String> digests = new ArrayList<>();
+      List<String> sources = new ArrayList<>();
+      long bytes = 0;
+      double seconds = 0;
+      for (JsonNode request : requests) {
+        Audio audio = audioOf(request, "gemini-api");
+        digests.addAll(audio.digests());
+        sources.addAll(audio.sources());
+        bytes += audio.bytes();
+        seconds += audio.seconds();
+      }
+      GeminiEmulator.this.record(new Call("gemini-api", model, method, key), new Audio(digests, sources, bytes, seconds),
+          "", status);
     }
   }
 
@@ -526,7 +595,7 @@ public final class GeminiEmulator implements AutoCloseable {
     return m.find() ? m.group(1) : "en-US";
   }
 
-  private static String apiKey(HttpExchange exchange) {
+  static String apiKey(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("x-goog-api-key");
     if (header != null && !header.isBlank()) {
       return header;
