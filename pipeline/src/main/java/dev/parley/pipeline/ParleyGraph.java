@@ -8,9 +8,11 @@ import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.DropFolderLayout;
+import dev.parley.transforms.EnrichFromCalendar;
 import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
+import dev.parley.transforms.calendar.CalendarEndpoints;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import dev.parley.transforms.spanner.SpannerDatabase;
 import dev.parley.transforms.spanner.SpannerTargets;
@@ -68,7 +70,9 @@ final class ParleyGraph {
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
     PCollection<CallRecord> calls = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()))
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints),
+            EnrichFromCalendar.using(tenants, CalendarEndpoints.googleDefault().withBaseUrl(options.getCalendarEndpoint())),
+            workDir()))
         .failuresTo(failures);
     failures.add(calls.apply("Sinks", sinks()));
     PCollectionList.of(failures)

@@ -12,6 +12,7 @@ import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.metrics.ThrottledWaits;
+import dev.parley.transforms.ratelimit.LocalRateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
   public void setup() throws Exception {
     registry = spec.tenants().open();
     secrets = new SecretResolver();
-    http = new CrmHttp(LocalCrmRateLimiter.shared(), waits, spec.requestTimeout());
+    http = new CrmHttp(LocalRateLimiter.shared(), waits, spec.requestTimeout());
     clients = Map.of(
         TenantConfig.Crm.HUBSPOT, new HubSpotClient(http, secrets),
         TenantConfig.Crm.SALESFORCE, new SalesforceClient(http, secrets),
