@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * google-auth-library credentials (token endpoint pointed at {@code /token}):
  * <ul>
  *   <li>{@code POST /token}: the JWT bearer grant of a service account with domain-wide delegation (the assertion
- *       verified with the account's public key: RS256, issuer, audience, the Calendar scope; {@code sub} is the user
- *       acted as), and the refresh-token grant of an OAuth client. Each access token is good for one user.</li>
+ *       verified with the account's public key: RS256, issuer, Google's token endpoint as audience, the Calendar
+ *       scope; {@code sub} is the user acted as), and the refresh-token grant of an OAuth client. Each access token is good for one user.</li>
  *   <li>{@code GET /calendar/v3/calendars/{calendarId}/events}: {@code timeMin}/{@code timeMax} (events that end after
  *       the one and start before the other), {@code singleEvents} (recurring events expanded into instances, or
  *       returned once with their {@code recurrence}), {@code orderBy=startTime} (only with singleEvents, as Google
@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
 public final class CalendarStandIn extends HttpStandIn {
   public static final String EVENTS_PATH = "/calendar/v3/calendars/";
   static final String SCOPE = "https://www.googleapis.com/auth/calendar.events.readonly";
+  /** Google's token endpoint is the audience of every assertion, wherever the exchange is sent. */
+  static final String ASSERTION_AUDIENCE = "https://oauth2.googleapis.com/token";
   private static final Pattern EVENTS = Pattern.compile("^/calendar/v3/calendars/([^/]+)/events$");
   private static final DateTimeFormatter INSTANCE_SUFFIX =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -174,7 +176,7 @@ public final class CalendarStandIn extends HttpStandIn {
       try {
         Claims claims = Jwts.parser().verifyWith(account.getValue()).build().parseSignedClaims(assertion).getPayload();
         String scope = claims.get("scope", String.class);
-        if (account.getKey().equals(claims.getIssuer()) && claims.getAudience().contains(tokenUri())
+        if (account.getKey().equals(claims.getIssuer()) && claims.getAudience().contains(ASSERTION_AUDIENCE)
             && scope != null && List.of(scope.split(" ")).contains(SCOPE) && claims.getSubject() != null) {
           return new Grant("jwt-bearer", claims.getSubject(), scope);
         }
