@@ -35,7 +35,7 @@ import org.junit.rules.TemporaryFolder;
  */
 public class CalendarEndToEndTest {
   private static final String TOKEN = "pat-na1-12121212-3434-5656-7878-909090909090";
-  private static final String AGENT = "dana@acme.example";
+  private static final String AGENT = CalendarFixture.DANA;
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
   @Rule public GeminiEmulatorRule gemini = new GeminiEmulatorRule();

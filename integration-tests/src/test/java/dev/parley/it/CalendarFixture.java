@@ -31,7 +31,7 @@ final class CalendarFixture {
   static final String OAUTH_CLIENT = "1234-parley.apps.googleusercontent.com";
   static final String OAUTH_SECRET = "GOCSPX-oauth-client-secret-0123";
   static final String REFRESH_TOKEN = "1//refresh-token-of-lee-0123456789";
-  static final String DANA = "dana@acme.example";
+  static final String DANA = SampleCalls.AGENT;
   static final String SAM = "sam@acme.example";
   static final String LEE = "lee@globex.example";
   /** Wednesday 25 November 2026, 10:00 UTC: the hour most calls of the tests start in. */
