@@ -207,6 +207,12 @@ public class CalendarEnrichmentTest {
     assertEquals("MOST_EXTERNAL_ATTENDEES", match.getDecidedBy());
     assertEquals(2, match.getCandidateCount());
     assertEquals(2, match.getExternalAttendeeCount());
+
+    calendar.addEvent(SAM, meeting("twin-b", "Twin B", "12:00", "13:00").with(person("b@customer.example", "B", "accepted")));
+    calendar.addEvent(SAM, meeting("twin-a", "Twin A", "12:00", "13:00").with(person("a@customer.example", "A", "accepted")));
+    CalendarMatch tie = match(callOf("acme", "c2", SAM, at("12:10")));
+    assertEquals("a tie on both rules: the smallest id, the same on every replay", "twin-a", tie.getEventId());
+    assertEquals("EVENT_ID", tie.getDecidedBy());
   }
 
   @Test
@@ -309,5 +315,10 @@ public class CalendarEnrichmentTest {
     CalendarMatch down = match(callOf("acme", "c3", DANA, at("10:05")));
     assertEquals("UNAVAILABLE", down.getReason());
     assertThat(down.getDetail(), containsString("HTTP 503"));
+
+    calendar.script(CalendarStandIn.EVENTS_PATH, CalendarStandIn.dailyLimitExceeded(), CalendarStandIn.forbidden());
+    assertEquals("QUOTA_EXHAUSTED", match(callOf("acme", "c4", DANA, at("10:05"))).getReason());
+    assertEquals("ACCESS_DENIED", match(callOf("acme", "c5", DANA, at("10:05"))).getReason());
+    assertThat("neither is retried: one request each after the three 503s", calendar.eventRequests(DANA), hasSize(5));
   }
 }

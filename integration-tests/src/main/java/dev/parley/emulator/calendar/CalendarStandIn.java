@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  *       returned once with their {@code recurrence}), {@code orderBy=startTime} (only with singleEvents, as Google
  *       says), pages of {@code maxResults} or the stand-in's {@link #pageSize} with {@code nextPageToken}. A token of
  *       another user gets 404, none or an unknown one 401.</li>
- *   <li>Google's error bodies: {@link #rateLimitExceeded()}, {@link #userRateLimitExceeded()}, {@link #unauthorized()}
- *       to script with {@link #script}.</li>
+ *   <li>Google's error bodies: {@link #rateLimitExceeded()}, {@link #userRateLimitExceeded()},
+ *       {@link #dailyLimitExceeded()}, {@link #forbidden()}, {@link #unauthorized()}, to script with {@link #script}.</li>
  * </ul>
  */
 public final class CalendarStandIn extends HttpStandIn {
@@ -112,6 +112,16 @@ public final class CalendarStandIn extends HttpStandIn {
 
   public static Answer userRateLimitExceeded() {
     return usageLimit("userRateLimitExceeded", "User Rate Limit Exceeded");
+  }
+
+  /** The project's daily quota is spent: not worth retrying today. */
+  public static Answer dailyLimitExceeded() {
+    return usageLimit("dailyLimitExceeded", "Daily Limit Exceeded");
+  }
+
+  /** The user acted as may not read this calendar (a delegation without the scope, a calendar not shared). */
+  public static Answer forbidden() {
+    return Answer.of(403, error(403, "global", "forbidden", "Forbidden", "PERMISSION_DENIED"));
   }
 
   public static Answer unauthorized() {

@@ -28,8 +28,8 @@ import org.joda.time.Instant;
  * refreshes the token once (the credentials adapter's handler), not more. Every failure is classified.
  */
 final class CalendarEventsClient {
-  static final int PAGE_SIZE = 250;
-  static final String FIELDS = "nextPageToken,items(id,status,summary,start,end,organizer,attendees)";
+  private static final int PAGE_SIZE = 250;
+  private static final String FIELDS = "nextPageToken,items(id,summary,start,end,organizer,attendees)";
   private static final String APPLICATION_NAME = "parley";
   private static final Set<String> RATE_LIMITS = Set.of("rateLimitExceeded", "userRateLimitExceeded");
   private static final Set<String> QUOTAS = Set.of("dailyLimitExceeded", "quotaExceeded");
