@@ -9,12 +9,14 @@ import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.DropFolderLayout;
+import dev.parley.transforms.EnrichFromCalendar;
 import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
 import dev.parley.transforms.admission.AdmissionBackend;
 import dev.parley.transforms.admission.RedisEndpoint;
 import dev.parley.transforms.batch.GeminiBatchMode;
+import dev.parley.transforms.calendar.CalendarEndpoints;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
@@ -85,7 +87,9 @@ final class ParleyGraph {
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> processed = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, transcribe(endpoints), workDir()));
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, transcribe(endpoints),
+            EnrichFromCalendar.using(tenants, CalendarEndpoints.googleDefault().withBaseUrl(options.getCalendarEndpoint())),
+            workDir()));
     failures.add(processed.failures().apply("CountDeadLettered", CountElements.as(CALLS, "dead_lettered")));
     PCollection<CallRecord> calls = processed.output().apply("CountTranscribed", CountElements.as(CALLS, "transcribed"));
     failures.add(calls.apply("Sinks", sinks()));

@@ -95,6 +95,13 @@ public interface ParleyOptions extends PipelineOptions {
 
   void setAdmissionRedisKeyPrefix(String value);
 
+  @Description("Send every Google Calendar lookup (calendar enrichment) to this base URL instead of Google's: "
+      + "events.list under {base}/calendar/v3/ and every token exchange (service-account delegation, refresh "
+      + "tokens) to {base}/token. For a local stand-in. Example: http://127.0.0.1:8091")
+  String getCalendarEndpoint();
+
+  void setCalendarEndpoint(String value);
+
   @Description("Names this run's output files (calls-<runId>-*.jsonl ...). Defaults to the launch time in UTC.")
   String getRunId();
 

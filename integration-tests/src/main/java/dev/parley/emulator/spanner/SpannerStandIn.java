@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class SpannerStandIn implements AutoCloseable {
   /** Parley's schema versions, in order; the same files templates/spanner-schema.sh applies. */
-  public static final List<String> DDL = List.of("dev/parley/spanner/V1__calls.sql");
+  public static final List<String> DDL = List.of("dev/parley/spanner/V1__calls.sql", "dev/parley/spanner/V2__calendar.sql");
 
   // The exact statements of Beam 2.73's ReadSpannerSchema (GoogleSQL): the mock matches SQL text.
   private static final String COLUMNS_SQL = "SELECT"

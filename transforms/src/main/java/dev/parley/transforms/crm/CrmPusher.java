@@ -11,6 +11,7 @@ import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.metrics.ThrottledWaits;
+import dev.parley.transforms.ratelimit.LocalRateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class CrmPusher implements AutoCloseable {
     this.metrics = metrics;
     this.waits = new ThrottledWaits(metrics);
     this.registry = spec.tenants().open();
-    this.http = new CrmHttp(LocalCrmRateLimiter.shared(), waits, spec.requestTimeout());
+    this.http = new CrmHttp(LocalRateLimiter.shared(), waits, spec.requestTimeout());
     this.clients = Map.of(
         TenantConfig.Crm.HUBSPOT, new HubSpotClient(http, secrets),
         TenantConfig.Crm.SALESFORCE, new SalesforceClient(http, secrets),
