@@ -73,7 +73,6 @@ final class AwaitBatchJobFn extends BatchJobsFn<BatchJobRef, KV<String, BatchAns
         metrics.incTenant("batch_polls", job.tenantId(), 1);
         if (known == JobState.Known.JOB_STATE_SUCCEEDED) {
           emitAnswers(job, tenant.get(), state, out);
-          metrics.incTenant("batch_jobs_succeeded", job.tenantId(), 1);
           return;
         }
         if (FAILED.contains(known)) {
@@ -111,6 +110,7 @@ final class AwaitBatchJobFn extends BatchJobsFn<BatchJobRef, KV<String, BatchAns
       return;
     }
     Path responses = jobs.download(tenant, file.get());
+    metrics.incTenant("batch_jobs_succeeded", job.tenantId(), 1);
     try (BufferedReader reader = Files.newBufferedReader(responses, StandardCharsets.UTF_8)) {
       String text;
       while ((text = reader.readLine()) != null) {

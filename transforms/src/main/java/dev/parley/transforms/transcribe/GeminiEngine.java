@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GeminiEngine implements TranscriptionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(GeminiEngine.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final ModelEndpoints endpoints;
   private final SecretResolver secrets;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<ClientKey, Client> clients = new ConcurrentHashMap<>();
   private final FilesApiUpload uploads;
 
