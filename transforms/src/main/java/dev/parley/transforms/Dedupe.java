@@ -20,9 +20,11 @@ import org.joda.time.Duration;
 
 /**
  * Lets the first arrival of each call id through and drops the rest: Pub/Sub redelivery, the same object seen
- * by notification and by polling, a replayed event. Keyed by call id, so it costs one tiny state cell per
+ * by notification and by polling, an event sent twice. Keyed by call id, so it costs one tiny state cell per
  * call, spread evenly over workers; the cell expires after {@code window} so state stays bounded in a job
- * that runs for months. Repeats later than that are caught by the idempotent sinks.
+ * that runs for months. Repeats later than that are caught by the idempotent sinks. A replay of a dead letter is
+ * keyed by the call id and the dead letter ({@link AudioArrival#processingKey}): it is let through once although
+ * the call was seen.
  */
 public final class Dedupe extends PTransform<PCollection<AudioArrival>, PCollection<AudioArrival>> {
   static final String STAGE = "Dedupe";
@@ -46,7 +48,7 @@ public final class Dedupe extends PTransform<PCollection<AudioArrival>, PCollect
   @Override
   public PCollection<AudioArrival> expand(PCollection<AudioArrival> arrivals) {
     return arrivals
-        .apply("KeyByCallId", WithKeys.of(AudioArrival::getCallId).withKeyType(TypeDescriptors.strings()))
+        .apply("KeyByCallId", WithKeys.of(AudioArrival::processingKey).withKeyType(TypeDescriptors.strings()))
         .apply("FirstPerCallId", ParDo.of(new FirstFn(window)))
         .setCoder(arrivals.getCoder());
   }

@@ -82,7 +82,8 @@ public final class StitchChunks
       throw new IllegalStateException(e);
     }
     PCollectionTuple stitched = split.get(1)
-        .apply("KeyByCall", WithKeys.of((CallRecord r) -> r.getTenantId() + "/" + r.getPart().getParentArrival().getCallId())
+        .apply("KeyByCall", WithKeys.of(
+                (CallRecord r) -> r.getTenantId() + "/" + r.getPart().getParentArrival().processingKey())
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), records.getCoder()))
         .apply("CollectParts", ParDo.of(new CollectPartsFn(encoder))
