@@ -8,7 +8,7 @@ import dev.parley.transforms.replay.ReplayEvent;
 import dev.parley.transforms.replay.ReplayPlan;
 import dev.parley.transforms.replay.ReplaySelection;
 import dev.parley.transforms.replay.ReplayTarget;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,7 +92,7 @@ public final class DlqCommand implements Runnable {
       ReplayPlan plan = ReplayPlan.of(DeadLetterFiles.read(deadLetterDir), selection);
       ReplayTarget target = topic != null ? new PubsubReplayTarget(topic, options) : out != null
           ? new JsonLinesReplayTarget(out) : null;
-      PrintStream report = System.out;
+      PrintWriter report = spec.commandLine().getOut();
       for (ReplayEvent event : plan.events()) {
         report.printf("%s %s %s %s %s %s %s%n", dryRun ? "would replay" : "replaying", event.origin().getTenantId(),
             event.callId(), event.origin().getErrorCode(), event.origin().getStage(), event.origin().getFailedAt(),
