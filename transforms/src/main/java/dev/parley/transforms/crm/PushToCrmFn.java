@@ -2,6 +2,7 @@ package dev.parley.transforms.crm;
 
 import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
+import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.SecretRedactor;
@@ -10,6 +11,7 @@ import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.metrics.ThrottledWaits;
 import java.time.Clock;
@@ -119,8 +121,8 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
           return;
         }
         metrics.incTenant("retries", call.getTenantId(), 1);
-        LOG.atInfo().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
-            .addKeyValue("crm", kind).addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempt)
+        KeyValuesInMdc.forCall(LOG.atInfo(), call.getTenantId(), call.getCallId())
+            .addKeyValue("stage", WriteCallsToCrm.STAGE).addKeyValue("crm", kind).addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempt)
             .addKeyValue("waitMillis", wait.toMillis()).log("CRM push failed, will retry");
         waits.waitFor(wait, call.getTenantId(), "crm_retry");
       }
@@ -135,13 +137,14 @@ final class PushToCrmFn extends DoFn<CallRecord, CrmSync> {
   private void fail(MultiOutputReceiver out, CallRecord call, String kind, ErrorCode code, String message, int attempts) {
     String redacted = SecretRedactor.redact(message);
     metrics.incTenant("dead_letters", call.getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
-        .addKeyValue("crm", kind).addKeyValue("errorCode", code.name()).log("CRM push dead-lettered: {}", redacted);
+    DeadLetter deadLetter = DeadLetters.of(WriteCallsToCrm.STAGE, code, redacted, call.getTenantId(),
+        call.getSourceUri(), call.getCallId(), Math.max(1, attempts), encoder.typeName(), encoder.encode(call));
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).addKeyValue("crm", kind)
+        .log("CRM push dead-lettered: {}", redacted);
     if (!"none".equals(kind)) {
       out.get(WriteCallsToCrm.SYNCS).output(sync(call, kind, attempts)
           .setStatus(CrmSync.FAILED).setErrorCode(code.name()).setLastError(redacted).build());
     }
-    out.get(DeadLetters.TAG).output(DeadLetters.of(WriteCallsToCrm.STAGE, code, redacted, call.getTenantId(),
-        call.getSourceUri(), call.getCallId(), Math.max(1, attempts), encoder.typeName(), encoder.encode(call)));
+    out.get(DeadLetters.TAG).output(deadLetter);
   }
 }

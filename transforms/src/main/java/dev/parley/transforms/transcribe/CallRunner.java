@@ -1,6 +1,7 @@
 package dev.parley.transforms.transcribe;
 
 import dev.parley.model.CallRecord;
+import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
@@ -13,6 +14,7 @@ import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.admission.Ticket;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -110,7 +112,7 @@ public final class CallRunner {
           }
           long waitMillis = e.retryAfter() != null ? jitter(e.retryAfter().toMillis()) : nextBackoff(backoff);
           deltas.incTenant("retries", tenantId, 1);
-          LOG.atInfo().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+          KeyValuesInMdc.forCall(LOG.atInfo(), tenantId, call.getArrival().getCallId()).addKeyValue("stage", stage)
               .addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempts)
               .addKeyValue("waitMillis", waitMillis).log("model call failed, will retry");
           if (waitMillis > 0) {
@@ -130,8 +132,8 @@ public final class CallRunner {
       Thread.currentThread().interrupt();
       return failed(call, ErrorCode.INTERNAL, "interrupted while waiting to call the model", attempts, deltas);
     } catch (RuntimeException e) {
-      LOG.atError().setCause(e).addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
-          .log("unexpected failure while transcribing");
+      KeyValuesInMdc.forCall(LOG.atError(), tenantId, call.getArrival().getCallId()).addKeyValue("stage", stage)
+          .setCause(e).log("unexpected failure while transcribing");
       return failed(call, ErrorCode.INTERNAL, DeadLetters.describe(e), attempts, deltas);
     } finally {
       if (prepared != null) {
@@ -143,10 +145,9 @@ public final class CallRunner {
   /** A call that never got to its first attempt. */
   public CallOutcome failed(ProbedAudio call, ErrorCode code, String message, int attempts, StageMetrics.Deltas deltas) {
     deltas.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", call.getArrival().getTenantId())
-        .addKeyValue("callId", call.getArrival().getCallId()).addKeyValue("errorCode", code.name())
-        .addKeyValue("attempts", attempts).log("call dead-lettered");
-    return new CallOutcome(null, DeadLetters.of(stage, code, message, call.getArrival(), attempts, encoder, call), deltas);
+    DeadLetter deadLetter = DeadLetters.of(stage, code, message, call.getArrival(), attempts, encoder, call);
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).log("call dead-lettered");
+    return new CallOutcome(null, deadLetter, deltas);
   }
 
   private CallOutcome transcribed(ProbedAudio call, TenantConfig tenant, Transcript transcript, @Nullable String sha256,
