@@ -4,6 +4,7 @@ import dev.parley.tools.bench.AudioBench;
 import dev.parley.tools.bench.EngineBench;
 import dev.parley.tools.bench.QuotaBench;
 import dev.parley.tools.bench.SinksBench;
+import dev.parley.tools.reliability.ReliabilityScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ./parley bench ...}: benchmarks that print their figures; each ends with one summary line. */
 @Command(name = "bench", description = "Benchmarks; each prints its figures and ends with one summary line.",
-    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class, BenchCommand.Sinks.class, BenchCommand.Audio.class})
+    subcommands = {BenchCommand.Engine.class, BenchCommand.Quota.class, BenchCommand.Sinks.class, BenchCommand.Audio.class,
+        BenchCommand.Reliability.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -103,6 +105,40 @@ public final class BenchCommand implements Runnable {
       Path dir = workdir("audio");
       try {
         System.out.println(new AudioBench(fixtures, silenceCalls, concurrent).run(dir));
+        return 0;
+      } finally {
+        Folders.deleteRecursively(dir);
+      }
+    }
+  }
+
+  @Command(name = "reliability", mixinStandardHelpOptions = true, description = {
+      "The streaming job fed good recordings of many tenants and every kind of bad input through both doors, while",
+      "the stand-ins fail (model 429/5xx/timeouts/cut JSON, Spanner ABORTED/UNAVAILABLE, webhooks down, Pub/Sub",
+      "duplicates): what was stored, dead-lettered, lost or written twice, tenant crossings, secrets in the output."})
+  static final class Reliability implements Callable<Integer> {
+    @Option(names = "--tenants", defaultValue = "40", description = "Tenants on the Gemini API, each with its own key and webhook. Default: ${DEFAULT-VALUE}")
+    int tenants;
+    @Option(names = "--good-per-tenant", defaultValue = "24", description = "Good recordings per tenant. Default: ${DEFAULT-VALUE}")
+    int goodPerTenant;
+    @Option(names = "--bad-rounds", defaultValue = "3", description = "Sets of every kind of bad input. Default: ${DEFAULT-VALUE}")
+    int badRounds;
+    @Option(names = "--feed-seconds", defaultValue = "240", description = "Time over which the inputs arrive. Default: ${DEFAULT-VALUE}")
+    int feedSeconds;
+    @Option(names = "--latency-ms", defaultValue = "800", description = "The model's fixed latency. Default: ${DEFAULT-VALUE}")
+    long latencyMs;
+
+    @Override
+    public Integer call() throws Exception {
+      Path fixtures = Path.of(System.getProperty("parley.home", "."), "transforms", "src", "test", "resources", "audio");
+      ReliabilityScenario.Settings large = ReliabilityScenario.Settings.large(fixtures);
+      ReliabilityScenario.Settings settings = new ReliabilityScenario.Settings(tenants, goodPerTenant, badRounds,
+          java.time.Duration.ofSeconds(feedSeconds), large.tenantsWithCrmOutage(), large.crmOutageStart(),
+          large.crmOutage(), latencyMs, large.latencyMillisPerAudioSecond(), large.faultRate(),
+          large.spannerFaultRate(), large.pubsubDuplicateRate(), large.deadline(), fixtures);
+      Path dir = workdir("reliability");
+      try {
+        System.out.println(new ReliabilityScenario(settings).run(dir));
         return 0;
       } finally {
         Folders.deleteRecursively(dir);

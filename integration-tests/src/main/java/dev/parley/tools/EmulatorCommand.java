@@ -39,6 +39,9 @@ public final class EmulatorCommand implements Runnable {
     @Option(names = "--latency-ms-per-audio-second", defaultValue = "0", description = "Added latency per second of audio.")
     double latencyPerSecond;
 
+    @Option(names = "--fault-429", defaultValue = "0", description = "Share of requests answered 429 with RetryInfo.")
+    double rate429;
+
     @Option(names = "--fault-500", defaultValue = "0", description = "Share of requests answered 500.")
     double rate500;
 
@@ -57,7 +60,7 @@ public final class EmulatorCommand implements Runnable {
           .limits(rpm, tpm)
           .requestsPerDay(rpd)
           .latency(latencyMs, latencyPerSecond)
-          .faults(rate500, rate503, rateTimeout, rateMalformed)
+          .faults(rate429, rate500, rate503, rateTimeout, rateMalformed)
           .build();
       try (GeminiEmulator emulator = GeminiEmulator.start(port, settings)) {
         System.out.println("Gemini emulator listening on " + emulator.baseUrl() + " (Ctrl-C to stop)");

@@ -13,12 +13,14 @@ import java.util.stream.Stream;
 
 /** The rows of a local store folder, every run's files together: what the demo reports and the tests check. */
 public record StoreContents(List<JsonNode> calls, List<JsonNode> segments, List<JsonNode> tenantUsage,
-    List<JsonNode> crmSync, List<JsonNode> deadLetters) {
+    List<JsonNode> calendarMatches, List<JsonNode> calendarAttendees, List<JsonNode> crmSync,
+    List<JsonNode> deadLetters) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static StoreContents read(Path outputDir) {
     return new StoreContents(table(outputDir, LocalStore.CALLS), table(outputDir, LocalStore.SEGMENTS),
-        table(outputDir, LocalStore.TENANT_USAGE), table(outputDir, LocalStore.CRM_SYNC),
+        table(outputDir, LocalStore.TENANT_USAGE), table(outputDir, LocalStore.CALENDAR_MATCHES),
+        table(outputDir, LocalStore.CALENDAR_ATTENDEES), table(outputDir, LocalStore.CRM_SYNC),
         table(outputDir, LocalStore.DEAD_LETTERS));
   }
 

@@ -232,7 +232,7 @@ public class TranscribeTest {
 
   @Test
   public void throttlesLocallyWhenTheServiceRefusesMostRequests() throws Exception {
-    gemini.get().settings(gemini.get().settings().toBuilder().faults(0, 1.0, 0, 0).build());
+    gemini.get().settings(gemini.get().settings().toBuilder().faults(0, 0, 1.0, 0, 0).build());
     ProbedAudio[] calls = new ProbedAudio[12];
     for (int i = 0; i < calls.length; i++) {
       calls[i] = call("acme", 100 + i);

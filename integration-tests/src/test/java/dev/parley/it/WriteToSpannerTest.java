@@ -97,7 +97,7 @@ public class WriteToSpannerTest {
   public void writesEveryTableToEachTenantsDatabaseAndRewritesRedeliveredCalls() throws Exception {
     CallRecord acme = SampleCalls.call("acme", "c1", 3);
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> result = write(sink(SHARED),
-        acme, SampleCalls.call("acme", "c2", 1), SampleCalls.call("globex", "c3", 2), acme);
+        acme, SampleCalls.inMeeting("acme", "c2", 1), SampleCalls.call("globex", "c3", 2), acme);
     PAssert.that(result.failures()).empty();
     PAssert.that(result.output()).satisfies(written -> {
       assertEquals(4, StreamSupport.stream(written.spliterator(), false).count());
@@ -113,6 +113,8 @@ public class WriteToSpannerTest {
     assertEquals(6, new HashSet<>(segments).size());
     assertThat(new HashSet<>(keys("TenantUsage", 3)),
         containsInAnyOrder("acme/2026-11-25/c1", "acme/2026-11-25/c2", "globex/2026-11-25/c3"));
+    assertEquals("only the call matched to a meeting has one", List.of("acme/c2"), keys("CalendarMatches", 2));
+    assertEquals(List.of("acme/c2/0", "acme/c2/1"), keys("CalendarAttendees", 3));
 
     for (CommitRequest commit : spanner.commits()) {
       Set<String> tenantsInCommit = new HashSet<>();

@@ -3,14 +3,19 @@ package dev.parley.pipeline;
 import dev.parley.model.AudioArrival;
 import dev.parley.model.CallRecord;
 import dev.parley.model.DeadLetter;
+import dev.parley.tenant.SecretRef;
 import dev.parley.tenant.TenantConfigException;
 import dev.parley.tenant.TenantConfigLoader;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.DropFolderLayout;
+import dev.parley.transforms.EnrichFromCalendar;
 import dev.parley.transforms.ProcessCalls;
 import dev.parley.transforms.StoreAndPushCalls;
 import dev.parley.transforms.Transcribe;
+import dev.parley.transforms.admission.AdmissionBackend;
+import dev.parley.transforms.admission.RedisEndpoint;
+import dev.parley.transforms.calendar.CalendarEndpoints;
 import dev.parley.transforms.crm.WriteCallsToCrm;
 import dev.parley.transforms.deadletter.PublishDeadLetters;
 import dev.parley.transforms.metrics.CountElements;
@@ -50,11 +55,13 @@ final class ParleyGraph {
   final String runId;
   final List<PCollection<DeadLetter>> failures = new ArrayList<>();
   private final ParleyOptions options;
+  private final AdmissionBackend admission;
 
   private ParleyGraph(ParleyOptions options) throws TenantConfigException {
     requireOption(options.getOutputDir(), "--outputDir");
     FileSystems.setDefaultPipelineOptions(options);
     this.options = options;
+    this.admission = admission(options);
     this.tenants = tenantConfig(options);
     this.registry = TenantConfigLoader.load(tenants.locations());
     this.runId = options.getRunId() != null ? options.getRunId() : newRunId();
@@ -73,7 +80,9 @@ final class ParleyGraph {
         .withGemini(options.getGeminiEndpoint())
         .withSpeech(options.getSpeechEndpoint());
     WithFailures.Result<PCollection<CallRecord>, DeadLetter> processed = arrivals
-        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, Transcribe.using(tenants, endpoints), workDir()));
+        .apply("ProcessCalls", ProcessCalls.of(tenants, dropFolder, transcribe(endpoints),
+            EnrichFromCalendar.using(tenants, CalendarEndpoints.googleDefault().withBaseUrl(options.getCalendarEndpoint())),
+            workDir()));
     failures.add(processed.failures().apply("CountDeadLettered", CountElements.as(CALLS, "dead_lettered")));
     PCollection<CallRecord> calls = processed.output().apply("CountTranscribed", CountElements.as(CALLS, "transcribed"));
     failures.add(calls.apply("Sinks", sinks()));
@@ -89,6 +98,14 @@ final class ParleyGraph {
   private String deadLetterDir() {
     String dir = options.getDeadLetterDir();
     return dir == null || dir.isBlank() ? options.getOutputDir() : absolute(dir);
+  }
+
+  private Transcribe transcribe(ModelEndpoints endpoints) {
+    return Transcribe.using(tenants, endpoints)
+        .withAdmission(admission)
+        .withMaxAttempts(options.getModelMaxAttempts())
+        .withMaxInvalidAnswers(options.getModelMaxInvalidAnswers())
+        .withRequestTimeout(org.joda.time.Duration.standardSeconds(options.getModelRequestTimeoutSeconds()));
   }
 
   /**
@@ -117,6 +134,17 @@ final class ParleyGraph {
     }
     String output = absolute(options.getOutputDir());
     return output.endsWith("/") ? output + "work" : output + "/work";
+  }
+
+  /** Redis when {@code --admissionRedis} is given (checked at launch), else each worker's own. */
+  static AdmissionBackend admission(ParleyOptions options) {
+    String redis = options.getAdmissionRedis();
+    if (redis == null || redis.isBlank()) {
+      return AdmissionBackend.local();
+    }
+    String auth = options.getAdmissionRedisAuth();
+    SecretRef secret = auth == null || auth.isBlank() ? null : SecretRef.parse(auth);
+    return AdmissionBackend.redis(new RedisEndpoint(redis.strip(), secret, options.getAdmissionRedisKeyPrefix()));
   }
 
   static TenantConfigSpec tenantConfig(ParleyOptions options) {

@@ -6,10 +6,12 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.tenant.SecretRef;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -123,6 +125,9 @@ public class TemplateMetadataTest {
     if (getter.isAnnotationPresent(Default.Enum.class)) {
       return getter.getAnnotation(Default.Enum.class).value();
     }
+    if (getter.isAnnotationPresent(Default.String.class)) {
+      return getter.getAnnotation(Default.String.class).value();
+    }
     return null;
   }
 
@@ -145,6 +150,22 @@ public class TemplateMetadataTest {
     shared.removeAll(LEFT_TO_THE_LAUNCHER);
     for (String name : shared) {
       assertEquals(name, ingest.get(name), backfill.get(name));
+    }
+  }
+
+  /** A launch's parameters are shown in the console and the job's options: a secret goes there as a reference. */
+  @Test
+  public void theRedisAuthParameterTakesASecretReferenceNeverAValue() throws IOException {
+    for (String file : List.of("ingest-metadata.json", "backfill-metadata.json")) {
+      Map<String, JsonNode> parameters = parameters(metadata(file));
+      String auth = parameters.get("admissionRedisAuth").get("regexes").get(0).asText();
+      String reference = "sm://projects/parley-prod/secrets/parley-redis-auth/versions/3";
+      assertTrue(file, reference.matches(auth));
+      assertEquals(file, reference, SecretRef.parse(reference).uri());
+      assertFalse(file + ": a bare AUTH string", "correct-horse-battery-staple".matches(auth));
+      String redis = parameters.get("admissionRedis").get("regexes").get(0).asText();
+      assertTrue(file, "rediss://10.0.0.3:6378/1".matches(redis));
+      assertFalse(file + ": credentials in the URI", "redis://:hunter22@10.0.0.3:6379".matches(redis));
     }
   }
 }

@@ -8,19 +8,19 @@ import java.util.Locale;
  * receiving host treat local parts case-sensitively, but no mail system in practice does, and a tenant who
  * writes {@code Recordings@Acme.example} means the same mailbox.
  */
-final class MailAddresses {
+public final class MailAddresses {
   private MailAddresses() {}
 
-  static String normalize(String address) {
+  public static String normalize(String address) {
     return address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
   }
 
-  static List<String> normalizeAll(List<String> addresses) {
+  public static List<String> normalizeAll(List<String> addresses) {
     return addresses == null ? List.of() : addresses.stream().map(MailAddresses::normalize).toList();
   }
 
   /** The part after the last {@code @}, or empty when there is none. */
-  static String domainOf(String normalizedAddress) {
+  public static String domainOf(String normalizedAddress) {
     int at = normalizedAddress.lastIndexOf('@');
     return at < 0 ? "" : normalizedAddress.substring(at + 1);
   }

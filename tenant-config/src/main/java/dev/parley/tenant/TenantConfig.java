@@ -1,8 +1,11 @@
 package dev.parley.tenant;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -20,7 +23,8 @@ public record TenantConfig(
     Quota quota,
     @Nullable Spanner spanner,
     Crm crm,
-    @Nullable InboundEmail inboundEmail)
+    @Nullable InboundEmail inboundEmail,
+    @Nullable Calendar calendar)
     implements Serializable {
 
   public TenantConfig {
@@ -254,6 +258,75 @@ public record TenantConfig(
       other.addresses.stream().filter(this::receives).forEach(shared::add);
       domains.stream().filter(other.domains::contains).map(d -> ANY_AT + d).forEach(shared::add);
       return List.copyOf(shared);
+    }
+  }
+
+  /** Whether this tenant's calls are matched to their agents' meetings. */
+  public boolean calendarEnabled() {
+    return calendar != null && calendar.enabled();
+  }
+
+  /**
+   * Calendar enrichment: each call is matched to the Google Calendar event of its agent that it starts in (or that
+   * starts at most {@code windowMinutes} after it), read with {@code events.list}. Credentials are a service-account
+   * key with domain-wide delegation (the agent is impersonated), or per-agent OAuth refresh tokens of one OAuth
+   * client. {@code calendarIdTemplate} turns the call's agent into the calendar id and the user whose calendar it
+   * is; {@code {agent}} is replaced. Attendees outside {@code internalDomains} and the agent's own domain are the
+   * external ones, who decide between overlapping meetings and are tried first as the CRM contact.
+   */
+  public record Calendar(
+      boolean enabled,
+      String auth,
+      @Nullable SecretRef serviceAccountKey,
+      @Nullable String oauthClientId,
+      @Nullable SecretRef oauthClientSecret,
+      @Nullable Map<String, SecretRef> refreshTokens,
+      @Nullable String calendarIdTemplate,
+      @Nullable Integer windowMinutes,
+      @Nullable Integer requestsPerMinute,
+      @Nullable List<String> internalDomains)
+      implements Serializable {
+    public static final String SERVICE_ACCOUNT = "service-account";
+    public static final String OAUTH_REFRESH_TOKEN = "oauth-refresh-token";
+    public static final String AGENT_PLACEHOLDER = "{agent}";
+    public static final int DEFAULT_WINDOW_MINUTES = 15;
+    public static final int DEFAULT_REQUESTS_PER_MINUTE = 120;
+
+    public Calendar {
+      Map<String, SecretRef> tokens = new TreeMap<>();
+      if (refreshTokens != null) {
+        refreshTokens.forEach((agent, ref) -> tokens.put(MailAddresses.normalize(agent), ref));
+      }
+      refreshTokens = Collections.unmodifiableMap(tokens);
+      internalDomains = MailAddresses.normalizeAll(internalDomains);
+    }
+
+    /** The calendar of {@code agent}: also the user a delegated service account acts as. */
+    public String calendarIdFor(String agent) {
+      return (calendarIdTemplate == null ? AGENT_PLACEHOLDER : calendarIdTemplate).replace(AGENT_PLACEHOLDER, agent.strip());
+    }
+
+    /** The refresh token of the user whose calendar {@code calendarId} is, if the tenant has one. */
+    public @Nullable SecretRef refreshTokenFor(String calendarId) {
+      return refreshTokens.get(MailAddresses.normalize(calendarId));
+    }
+
+    /** The tenant's own mail domains as seen from {@code calendarId}: its user's domain and the configured ones. */
+    public Set<String> internalDomainsOf(String calendarId) {
+      Set<String> domains = new TreeSet<>(internalDomains);
+      String own = MailAddresses.domainOf(MailAddresses.normalize(calendarId));
+      if (!own.isEmpty()) {
+        domains.add(own);
+      }
+      return domains;
+    }
+
+    public int windowMinutesOrDefault() {
+      return windowMinutes == null ? DEFAULT_WINDOW_MINUTES : windowMinutes;
+    }
+
+    public int requestsPerMinuteOrDefault() {
+      return requestsPerMinute == null ? DEFAULT_REQUESTS_PER_MINUTE : requestsPerMinute;
     }
   }
 

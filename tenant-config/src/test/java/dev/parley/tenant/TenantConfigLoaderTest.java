@@ -340,4 +340,59 @@ public class TenantConfigLoaderTest {
     assertThat(fields, hasItem("/transcription/channels/right"));
     assertThat(fields, hasItem("/transcription/chunking/maxChunkSeconds"));
   }
+
+  @Test
+  public void calendarSettingsBindWithDefaultsAndEachAuthNeedsItsCredentials() throws Exception {
+    TenantRegistry registry = TenantConfigLoader.fromDocuments(List.of(new ConfigDocument("defaults.yaml", DEFAULTS),
+        new ConfigDocument("t.yaml", """
+            tenants:
+              plain: {displayName: Plain}
+              delegated:
+                displayName: Delegated
+                calendar: {enabled: true, auth: service-account, serviceAccountKey: "sm://projects/parley-prod/secrets/cal-key",
+                           calendarIdTemplate: "{agent}@delegated.example", internalDomains: [Delegated-Support.example]}
+              tokens:
+                displayName: Tokens
+                calendar:
+                  enabled: true
+                  auth: oauth-refresh-token
+                  oauthClientId: 1234.apps.googleusercontent.com
+                  oauthClientSecret: env://CAL_CLIENT_SECRET
+                  refreshTokens: {"Lee@Tokens.example": "env://LEE_REFRESH_TOKEN"}
+                  windowMinutes: 5
+              dormant:
+                displayName: Dormant
+                calendar: {enabled: false}
+            """)));
+    assertFalse(registry.find("plain").orElseThrow().calendarEnabled());
+    assertFalse("disabled needs no credentials", registry.find("dormant").orElseThrow().calendarEnabled());
+    TenantConfig.Calendar delegated = registry.find("delegated").orElseThrow().calendar();
+    assertEquals("dana@delegated.example", delegated.calendarIdFor("dana"));
+    assertEquals(java.util.Set.of("delegated.example", "delegated-support.example"),
+        delegated.internalDomainsOf("dana@delegated.example"));
+    assertEquals(TenantConfig.Calendar.DEFAULT_WINDOW_MINUTES, delegated.windowMinutesOrDefault());
+    assertEquals(TenantConfig.Calendar.DEFAULT_REQUESTS_PER_MINUTE, delegated.requestsPerMinuteOrDefault());
+    TenantConfig.Calendar tokens = registry.find("tokens").orElseThrow().calendar();
+    assertEquals("lee@tokens.example", tokens.calendarIdFor("lee@tokens.example"));
+    assertEquals("env://LEE_REFRESH_TOKEN", tokens.refreshTokenFor("LEE@tokens.example").uri());
+    assertNull(tokens.refreshTokenFor("someone@tokens.example"));
+    assertEquals(5, tokens.windowMinutesOrDefault());
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> TenantConfigLoader.fromDocuments(
+        List.of(new ConfigDocument("defaults.yaml", DEFAULTS), new ConfigDocument("t.yaml", """
+            tenants:
+              keyless: {displayName: Keyless, calendar: {enabled: true, auth: service-account}}
+              clientless: {displayName: Clientless, calendar: {enabled: true, auth: oauth-refresh-token,
+                           refreshTokens: {"a@b.example": "env://A_TOKEN"}}}
+              pasted: {displayName: Pasted, calendar: {enabled: true, auth: service-account,
+                       serviceAccountKey: "{private_key: hunter2-hunter2}"}}
+              templated: {displayName: Templated, calendar: {enabled: false, calendarIdTemplate: "dana@acme.example"}}
+            """))));
+    List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+    assertThat(problems, hasItem(allOf(containsString("keyless"), containsString("serviceAccountKey"))));
+    assertThat(problems, hasItem(allOf(containsString("clientless"), containsString("oauthClientId"))));
+    assertThat(problems, hasItem(allOf(containsString("pasted"), containsString("/calendar/serviceAccountKey"))));
+    assertThat(problems, hasItem(allOf(containsString("templated"), containsString("/calendar/calendarIdTemplate"))));
+    assertThat(e.getMessage(), not(containsString("hunter2")));
+  }
 }

@@ -63,6 +63,9 @@ public abstract class CallRecord implements CallKeyed {
   /** Set between Transcribe and StitchChunks on the record of one part of a call; null on every stored call. */
   public abstract @Nullable AudioPart getPart();
 
+  /** The agent's meeting the call belongs to (or why none was found); null when the tenant has no calendar enrichment. */
+  public abstract @Nullable CalendarMatch getCalendar();
+
   public static Builder builder() {
     return new AutoValue_CallRecord.Builder();
   }
@@ -104,6 +107,8 @@ public abstract class CallRecord implements CallKeyed {
     public abstract Builder setBilledAudioMillis(@Nullable Long value);
 
     public abstract Builder setPart(@Nullable AudioPart value);
+
+    public abstract Builder setCalendar(@Nullable CalendarMatch value);
 
     public abstract CallRecord build();
   }

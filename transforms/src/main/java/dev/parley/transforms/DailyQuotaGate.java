@@ -7,7 +7,9 @@ import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
-import dev.parley.transforms.admission.DailyQuota;
+import dev.parley.transforms.admission.AdmissionBackend;
+import dev.parley.transforms.admission.DailyCaps;
+import dev.parley.transforms.admission.OverCap;
 import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
@@ -44,7 +46,9 @@ import org.joda.time.Instant;
  * it is transcribed, so a call over a cap never costs a model request. What is over a cap follows the tenant's
  * {@code quota.overDailyCap} policy: {@code dead-letter} ({@code QUOTA_EXHAUSTED_DAILY}), or {@code defer}:
  * a streaming job holds the call in Beam state, per tenant, until the cap resets, then lets it through; a
- * batch job cannot wait a day, so it dead-letters the call as {@code QUOTA_DEFERRED}, to be replayed.
+ * batch job cannot wait a day, so it dead-letters the call as {@code QUOTA_DEFERRED}, to be replayed. The caps are
+ * counted where the job's admission is decided ({@link AdmissionBackend#dailyCaps}): in Redis, one total for
+ * every worker.
  */
 public final class DailyQuotaGate
     extends PTransform<PCollection<ProbedAudio>, WithFailures.Result<PCollection<ProbedAudio>, DeadLetter>> {
@@ -54,20 +58,22 @@ public final class DailyQuotaGate
   private static final TupleTag<ProbedAudio> DEFERRED = new TupleTag<>("deferred") {};
 
   private final TenantConfigSpec tenants;
+  private final AdmissionBackend backend;
 
-  private DailyQuotaGate(TenantConfigSpec tenants) {
+  private DailyQuotaGate(TenantConfigSpec tenants, AdmissionBackend backend) {
     this.tenants = tenants;
+    this.backend = backend;
   }
 
-  public static DailyQuotaGate using(TenantConfigSpec tenants) {
-    return new DailyQuotaGate(tenants);
+  public static DailyQuotaGate using(TenantConfigSpec tenants, AdmissionBackend backend) {
+    return new DailyQuotaGate(tenants, backend);
   }
 
   @Override
   public WithFailures.Result<PCollection<ProbedAudio>, DeadLetter> expand(PCollection<ProbedAudio> calls) {
     PayloadEncoder<ProbedAudio> encoder = PayloadEncoder.of(calls);
     boolean streaming = calls.isBounded() == PCollection.IsBounded.UNBOUNDED;
-    PCollectionTuple gated = calls.apply("Reserve", ParDo.of(new GateFn(tenants, encoder, streaming))
+    PCollectionTuple gated = calls.apply("Reserve", ParDo.of(new GateFn(tenants, backend, encoder, streaming))
         .withOutputTags(PASSED, TupleTagList.of(DEFERRED).and(DeadLetters.TAG)));
     gated.get(DEFERRED).setCoder(calls.getCoder());
     gated.get(PASSED).setCoder(calls.getCoder());
@@ -78,7 +84,7 @@ public final class DailyQuotaGate
         .apply("KeyByTenant", WithKeys.of((ProbedAudio c) -> c.getArrival().getTenantId())
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
-        .apply("HoldUntilReset", ParDo.of(new HoldUntilResetFn(tenants)))
+        .apply("HoldUntilReset", ParDo.of(new HoldUntilResetFn(tenants, backend)))
         .setCoder(calls.getCoder());
     return WithFailures.Result.of(
         PCollectionList.of(gated.get(PASSED)).and(released).apply("Admitted", Flatten.pCollections()),
@@ -86,7 +92,7 @@ public final class DailyQuotaGate
   }
 
   /** Reserves a call against today's caps ({@code commit}), or only checks it; empty when it fits. */
-  static Optional<DailyQuota.OverCap> reserve(TenantRegistry config, ProbedAudio call, boolean commit) {
+  static Optional<OverCap> reserve(DailyCaps caps, TenantRegistry config, ProbedAudio call, boolean commit) {
     Optional<TenantConfig> tenant = config.find(call.getArrival().getTenantId());
     if (tenant.isEmpty()) {
       return Optional.empty(); // Transcribe dead-letters calls whose tenant left the config.
@@ -95,19 +101,22 @@ public final class DailyQuotaGate
     long audioMillis = call.getAudio().getDurationMillis();
     java.time.Instant now = java.time.Instant.now();
     return commit
-        ? DailyQuota.shared().reserve(tenant.get(), holder, holder.limits(config), audioMillis, now)
-        : DailyQuota.shared().check(tenant.get(), holder, holder.limits(config), audioMillis, now);
+        ? caps.reserve(tenant.get(), holder, holder.limits(config), audioMillis, now)
+        : caps.check(tenant.get(), holder, holder.limits(config), audioMillis, now);
   }
 
   static final class GateFn extends DoFn<ProbedAudio, ProbedAudio> {
     private final TenantConfigSpec tenants;
+    private final AdmissionBackend backend;
     private final PayloadEncoder<ProbedAudio> encoder;
     private final boolean streaming;
     private final StageMetrics metrics = new StageMetrics(STAGE);
     private transient ReloadingTenantRegistry registry;
+    private transient DailyCaps caps;
 
-    GateFn(TenantConfigSpec tenants, PayloadEncoder<ProbedAudio> encoder, boolean streaming) {
+    GateFn(TenantConfigSpec tenants, AdmissionBackend backend, PayloadEncoder<ProbedAudio> encoder, boolean streaming) {
       this.tenants = tenants;
+      this.backend = backend;
       this.encoder = encoder;
       this.streaming = streaming;
     }
@@ -115,12 +124,13 @@ public final class DailyQuotaGate
     @Setup
     public void setup() throws Exception {
       registry = tenants.open();
+      caps = backend.dailyCaps();
     }
 
     @ProcessElement
     public void process(@Element ProbedAudio call, MultiOutputReceiver out) {
       TenantRegistry config = registry.current();
-      Optional<DailyQuota.OverCap> over = reserve(config, call, true);
+      Optional<OverCap> over = reserve(caps, config, call, true);
       String tenantId = call.getArrival().getTenantId();
       if (over.isEmpty()) {
         out.get(PASSED).output(call);
@@ -146,8 +156,10 @@ public final class DailyQuotaGate
    */
   static final class HoldUntilResetFn extends DoFn<KV<String, ProbedAudio>, ProbedAudio> {
     private final TenantConfigSpec tenants;
+    private final AdmissionBackend backend;
     private final StageMetrics metrics = new StageMetrics(STAGE);
     private transient ReloadingTenantRegistry registry;
+    private transient DailyCaps caps;
 
     @StateId("held")
     private final StateSpec<BagState<ProbedAudio>> heldSpec = StateSpecs.bag();
@@ -155,13 +167,15 @@ public final class DailyQuotaGate
     @TimerId("reset")
     private final TimerSpec resetSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-    HoldUntilResetFn(TenantConfigSpec tenants) {
+    HoldUntilResetFn(TenantConfigSpec tenants, AdmissionBackend backend) {
       this.tenants = tenants;
+      this.backend = backend;
     }
 
     @Setup
     public void setup() throws Exception {
       registry = tenants.open();
+      caps = backend.dailyCaps();
     }
 
     @ProcessElement
@@ -177,7 +191,7 @@ public final class DailyQuotaGate
       TenantRegistry config = registry.current();
       List<ProbedAudio> still = new ArrayList<>();
       for (ProbedAudio call : held.read()) {
-        if (reserve(config, call, true).isEmpty()) {
+        if (reserve(caps, config, call, true).isEmpty()) {
           metrics.incTenant("released_after_reset", call.getArrival().getTenantId(), 1);
           out.output(call);
         } else {
@@ -193,7 +207,7 @@ public final class DailyQuotaGate
 
     private Instant nextReset(ProbedAudio call) {
       Instant recheck = Instant.now().plus(RECHECK);
-      return reserve(registry.current(), call, false)
+      return reserve(caps, registry.current(), call, false)
           .map(o -> new Instant(Math.min(o.resetsAt().toEpochMilli(), recheck.getMillis())))
           .orElse(Instant.now());
     }

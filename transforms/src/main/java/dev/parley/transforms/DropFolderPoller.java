@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * and emits the recordings modified within the last {@code lookback}, once they have been still for
  * {@code settle} (a local file being written changes its modification time; a GCS object appears only whole).
  *
- * <p>It keeps no list of what it has seen, unlike {@code FileIO.match().continuously()}, whose seen-set grows
- * with every file ever matched. Memory is bounded instead by {@link Dedupe}, which drops a call id it has seen and
- * forgets it after its window (24 h): the lookback must be shorter, so a file can only be re-emitted while its id
- * is still remembered. A job stopped for longer than the lookback misses what arrived meanwhile: backfill that gap.
+ * <p>Each file version (name and modification time) is emitted once: every listing names the recent files again,
+ * and a file refused at the door (an unsafe name, an unknown tenant) must not be dead-lettered at every listing.
+ * Unlike {@code FileIO.match().continuously()}, whose seen-set grows with every file ever matched, the versions
+ * are remembered by {@link Dedupe#byFileVersion}, keyed across workers, for its window (24 h): the lookback must
+ * be shorter, so a file can only be listed again while its version is still remembered. A job stopped for longer than the lookback misses what arrived meanwhile: backfill that gap.
  */
 public final class DropFolderPoller extends PTransform<PBegin, PCollection<MatchResult.Metadata>> {
   static final String STAGE = "DropFolderPoller";
@@ -58,7 +59,8 @@ public final class DropFolderPoller extends PTransform<PBegin, PCollection<Match
     return begin
         .apply("Tick", GenerateSequence.from(0).withRate(1, interval))
         .apply("ListRecent", ParDo.of(new ListRecentFn(layout.root(), lookback, settle)))
-        .setCoder(MetadataCoderV2.of());
+        .setCoder(MetadataCoderV2.of())
+        .apply("FirstPerFileVersion", Dedupe.byFileVersion());
   }
 
   static final class ListRecentFn extends DoFn<Long, MatchResult.Metadata> {

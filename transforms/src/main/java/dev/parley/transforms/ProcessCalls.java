@@ -18,8 +18,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Everything between a front door and the sinks, shared by streaming ingest and batch backfill:
  * ResolveTenant, Dedupe, ReadSidecar, ProbeAudio, DailyQuotaGate, PrepareAudio (transcode, trim, split into
- * parts), Transcribe (admission inside, one element per part), then StitchChunks (parts back into calls).
- * Every stage's failures are merged into one dead-letter output.
+ * parts), Transcribe (admission inside, one element per part), StitchChunks (parts back into calls), then
+ * EnrichFromCalendar (each call's meeting). Every stage's failures are merged into one dead-letter output.
  */
 @AutoValue
 public abstract class ProcessCalls
@@ -31,12 +31,14 @@ public abstract class ProcessCalls
 
   abstract Transcribe transcribe();
 
+  abstract EnrichFromCalendar calendar();
+
   /** Where PrepareAudio writes derived audio (local or gs://). */
   abstract String workDir();
 
   public static ProcessCalls of(TenantConfigSpec tenants, @Nullable DropFolderLayout dropFolder, Transcribe transcribe,
-      String workDir) {
-    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe, workDir);
+      EnrichFromCalendar calendar, String workDir) {
+    return new AutoValue_ProcessCalls(tenants, dropFolder, transcribe, calendar, workDir);
   }
 
   @Override
@@ -53,7 +55,7 @@ public abstract class ProcessCalls
         .failuresTo(failures);
     // The daily caps decide per call, before it is split: a call is let through for the day whole, or not.
     PCollection<ProbedAudio> admitted = probed
-        .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants()))
+        .apply(DailyQuotaGate.STAGE, DailyQuotaGate.using(tenants(), transcribe().admission()))
         .failuresTo(failures);
     PCollection<ProbedAudio> prepared = admitted
         .apply(PrepareAudio.STAGE, PrepareAudio.using(tenants(), workDir()))
@@ -62,6 +64,8 @@ public abstract class ProcessCalls
         .apply(Transcribe.STAGE, transcribe())
         .failuresTo(failures)
         .apply(StitchChunks.STAGE, StitchChunks.byCall())
+        .failuresTo(failures)
+        .apply(EnrichFromCalendar.STAGE, calendar())
         .failuresTo(failures);
     PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("MergeDeadLetters", Flatten.pCollections());
     return WithFailures.Result.of(records, deadLetters);

@@ -8,6 +8,7 @@ import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.tenant.TenantRegistry;
+import dev.parley.transforms.admission.AdmissionBackend;
 import dev.parley.transforms.admission.AdmissionControl;
 import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.admission.Ticket;
@@ -89,8 +90,8 @@ public abstract class Transcribe
   /** Streaming runs: keys per tenant, so a busy tenant's backlog is spread over workers. */
   abstract int shardsPerTenant();
 
-  /** False only for the quota benchmark's baseline, which sends every call at once. */
-  abstract boolean admitted();
+  /** Where admission is decided: this JVM (the default), Redis for every worker, or nowhere (a benchmark's baseline). */
+  abstract AdmissionBackend admission();
 
   abstract Builder toBuilder();
 
@@ -106,12 +107,17 @@ public abstract class Transcribe
         .maxCallsInFlight(64)
         .batchSize(32)
         .shardsPerTenant(8)
-        .admitted(true)
+        .admission(AdmissionBackend.local())
         .build();
   }
 
   public Transcribe withMaxAttempts(int attempts) {
     return toBuilder().maxAttempts(attempts).build();
+  }
+
+  /** Of the attempts, how many may get an invalid answer (each is paid for) before the call is dead-lettered. */
+  public Transcribe withMaxInvalidAnswers(int attempts) {
+    return toBuilder().maxInvalidAnswerAttempts(attempts).build();
   }
 
   /** Backoff between attempts when the service named no delay. */
@@ -126,7 +132,12 @@ public abstract class Transcribe
 
   /** No admission control: the baseline of {@code ./parley bench quota}, never a production setting. */
   public Transcribe withoutAdmission() {
-    return toBuilder().admitted(false).build();
+    return toBuilder().admission(AdmissionBackend.none()).build();
+  }
+
+  /** Admission through {@code backend}: {@link AdmissionBackend#redis} holds the limits across every worker. */
+  public Transcribe withAdmission(AdmissionBackend backend) {
+    return toBuilder().admission(backend).build();
   }
 
   public Transcribe withMaxCallsInFlight(int calls) {
@@ -155,7 +166,7 @@ public abstract class Transcribe
 
     abstract Builder shardsPerTenant(int value);
 
-    abstract Builder admitted(boolean value);
+    abstract Builder admission(AdmissionBackend value);
 
     abstract Transcribe build();
   }

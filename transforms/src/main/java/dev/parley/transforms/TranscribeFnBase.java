@@ -6,8 +6,6 @@ import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.admission.AdmissionControl;
-import dev.parley.transforms.admission.LocalAdmission;
-import dev.parley.transforms.admission.NoAdmission;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.transcribe.CallExecutor;
@@ -42,7 +40,7 @@ abstract class TranscribeFnBase<InputT> extends DoFn<InputT, CallRecord> {
     engines = Map.of(
         TenantConfig.Transcription.GEMINI, new GeminiEngine(spec.endpoints(), secrets),
         TenantConfig.Transcription.SPEECH_TO_TEXT, new SpeechToTextEngine(spec.endpoints()));
-    admission = spec.admitted() ? LocalAdmission.shared() : NoAdmission.instance();
+    admission = spec.admission().admission();
     executor = CallExecutor.shared(spec.maxCallsInFlight());
     runner = new CallRunner(Transcribe.STAGE, new CallRunner.RetryPolicy(spec.maxAttempts(),
         spec.maxInvalidAnswerAttempts(), spec.initialBackoff(), spec.maxBackoff(), spec::timeoutFor),

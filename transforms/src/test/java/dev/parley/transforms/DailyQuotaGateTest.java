@@ -9,6 +9,7 @@ import dev.parley.model.AudioInfo;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.ProbedAudio;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.transforms.admission.AdmissionBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public class DailyQuotaGateTest {
       calls.add(call("gate-defer", i));
     }
     WithFailures.Result<PCollection<ProbedAudio>, DeadLetter> result =
-        pipeline.apply(Create.of(calls)).apply(DailyQuotaGate.using(tenants()));
+        pipeline.apply(Create.of(calls)).apply(DailyQuotaGate.using(tenants(), AdmissionBackend.local()));
     PAssert.thatSingleton(result.output().apply(Count.globally())).isEqualTo(4L);
     PAssert.that(result.failures()).satisfies(letters -> {
       Map<String, List<DeadLetter>> byTenant = StreamSupport.stream(letters.spliterator(), false)
@@ -80,7 +81,7 @@ public class DailyQuotaGateTest {
     }
     TestStream<ProbedAudio> stream = events.advanceProcessingTime(Duration.standardSeconds(30)).advanceWatermarkToInfinity();
     WithFailures.Result<PCollection<ProbedAudio>, DeadLetter> result =
-        pipeline.apply(stream).apply(DailyQuotaGate.using(tenants()));
+        pipeline.apply(stream).apply(DailyQuotaGate.using(tenants(), AdmissionBackend.local()));
     PAssert.that(result.output()).satisfies(passed -> {
       assertEquals("two fit under the cap; the other two are held for the reset", 2,
           StreamSupport.stream(passed.spliterator(), false).count());

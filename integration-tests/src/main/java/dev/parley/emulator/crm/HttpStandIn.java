@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -18,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * What the CRM stand-ins share: a JDK HTTP server on 127.0.0.1, a record of every request, and scripted answers
+ * What the HTTP stand-ins (the CRMs', Google Calendar's) share: a JDK HTTP server on 127.0.0.1, a record of every request, and scripted answers
  * for limit errors and outages: the next requests under a path get these, in order, before the stand-in's own
  * logic runs; or every request gets one answer ({@link #answerAlways}), as a service that is down.
  */
@@ -136,6 +138,19 @@ public abstract class HttpStandIn implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body or query string, decoded. */
+  protected static Map<String, String> form(String encoded) {
+    Map<String, String> form = new LinkedHashMap<>();
+    for (String pair : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return form;
   }
 
   protected static JsonNode json(String body) throws IOException {

@@ -195,15 +195,4 @@ public final class SalesforceStandIn extends HttpStandIn {
     found.stream().limit(1).forEach(p -> records.addObject().put("Id", p.get("Id")));
     return Answer.of(200, answer.toString());
   }
-
-  private static Map<String, String> form(String body) {
-    Map<String, String> form = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        form.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return form;
-  }
 }

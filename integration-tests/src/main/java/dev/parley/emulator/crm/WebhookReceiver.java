@@ -18,6 +18,7 @@ public final class WebhookReceiver extends HttpStandIn {
 
   private final Webhook verifier;
   private final List<Delivery> deliveries = new ArrayList<>();
+  private int refused;
 
   private WebhookReceiver(String secret) throws IOException {
     this.verifier = new Webhook(secret);
@@ -44,11 +45,19 @@ public final class WebhookReceiver extends HttpStandIn {
     return List.copyOf(deliveries);
   }
 
+  /** Deliveries refused because their signature did not verify with this receiver's secret. */
+  public synchronized int refused() {
+    return refused;
+  }
+
   @Override
   protected Answer answer(Request request) {
     try {
       verifier.verify(request.body(), request.headers());
     } catch (WebhookVerificationException e) {
+      synchronized (this) {
+        refused++;
+      }
       return Answer.of(401, "{\"error\":\"" + e.getMessage() + "\"}");
     }
     synchronized (this) {

@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sound.sampled.AudioFileFormat;
@@ -66,12 +68,16 @@ public final class GeminiEmulator implements AutoCloseable {
   private final Map<String, Deque<long[]>> windows = new ConcurrentHashMap<>();
   private final Map<String, long[]> days = new ConcurrentHashMap<>();
   private final java.util.Queue<Fault> scripted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Map<Fault.Kind, AtomicLong> faultsAnswered = new EnumMap<>(Fault.Kind.class);
   private volatile GeminiEmulatorSettings settings;
   private Random random;
 
   private GeminiEmulator(int port, GeminiEmulatorSettings settings) throws IOException {
     this.settings = settings;
     this.random = new Random(settings.seed());
+    for (Fault.Kind kind : Fault.Kind.values()) {
+      faultsAnswered.put(kind, new AtomicLong());
+    }
     this.fileStore = new EmulatedFileStore();
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     server.createContext("/", this::handle);
@@ -111,6 +117,13 @@ public final class GeminiEmulator implements AutoCloseable {
     scripted.addAll(List.of(faults));
   }
 
+
+  /** How many requests got each kind of fault, scripted or drawn (limits reached are not faults). */
+  public Map<Fault.Kind, Long> faultsAnswered() {
+    Map<Fault.Kind, Long> counts = new EnumMap<>(Fault.Kind.class);
+    faultsAnswered.forEach((kind, count) -> counts.put(kind, count.get()));
+    return counts;
+  }
 
   /** Files uploaded through the Files API and not (yet) deleted. */
   public int liveFiles() {
@@ -246,13 +259,14 @@ public final class GeminiEmulator implements AutoCloseable {
     synchronized (this) {
       draw = random.nextDouble();
     }
-    double[] rates = {s.rate500(), s.rate503(), s.rateTimeout(), s.rateMalformed()};
-    Fault.Kind[] kinds = {Fault.Kind.INTERNAL, Fault.Kind.UNAVAILABLE, Fault.Kind.TIMEOUT, Fault.Kind.MALFORMED};
+    double[] rates = {s.rate429(), s.rate500(), s.rate503(), s.rateTimeout(), s.rateMalformed()};
+    Fault.Kind[] kinds = {Fault.Kind.RATE_LIMITED, Fault.Kind.INTERNAL, Fault.Kind.UNAVAILABLE, Fault.Kind.TIMEOUT,
+        Fault.Kind.MALFORMED};
     double edge = 0;
     for (int i = 0; i < rates.length; i++) {
       edge += rates[i];
       if (draw < edge) {
-        return Fault.of(kinds[i]);
+        return new Fault(kinds[i], kinds[i] == Fault.Kind.RATE_LIMITED ? s.retryDelayMillis429() : 0);
       }
     }
     return null;
@@ -260,6 +274,7 @@ public final class GeminiEmulator implements AutoCloseable {
 
   private void respondWith(HttpExchange exchange, Call call, JsonNode request, Audio audio, String prompt,
       long promptTokens, Fault fault, long latency, GeminiEmulatorSettings s) {
+    faultsAnswered.get(fault.kind()).incrementAndGet();
     switch (fault.kind()) {
       case RATE_LIMITED -> {
         record(call, audio, prompt, 429);

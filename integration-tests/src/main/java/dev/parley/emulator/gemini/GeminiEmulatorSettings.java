@@ -13,6 +13,8 @@ public record GeminiEmulatorSettings(
     int requestsPerDay,
     long fixedLatencyMillis,
     double latencyMillisPerAudioSecond,
+    double rate429,
+    long retryDelayMillis429,
     double rate500,
     double rate503,
     double rateTimeout,
@@ -37,6 +39,8 @@ public record GeminiEmulatorSettings(
     b.requestsPerDay = requestsPerDay;
     b.fixedLatencyMillis = fixedLatencyMillis;
     b.latencyMillisPerAudioSecond = latencyMillisPerAudioSecond;
+    b.rate429 = rate429;
+    b.retryDelayMillis429 = retryDelayMillis429;
     b.rate500 = rate500;
     b.rate503 = rate503;
     b.rateTimeout = rateTimeout;
@@ -55,6 +59,8 @@ public record GeminiEmulatorSettings(
     private int requestsPerDay;
     private long fixedLatencyMillis;
     private double latencyMillisPerAudioSecond;
+    private double rate429;
+    private long retryDelayMillis429 = 1000;
     private double rate500;
     private double rate503;
     private double rateTimeout;
@@ -84,11 +90,22 @@ public record GeminiEmulatorSettings(
       return this;
     }
 
-    public Builder faults(double rate500, double rate503, double rateTimeout, double rateMalformed) {
+    /**
+     * Shares of requests answered with a fault instead of a transcript: 429 (a per-minute quota, with RetryInfo,
+     * whatever the real limits say), 500, 503, no answer, an answer cut mid-JSON.
+     */
+    public Builder faults(double rate429, double rate500, double rate503, double rateTimeout, double rateMalformed) {
+      this.rate429 = rate429;
       this.rate500 = rate500;
       this.rate503 = rate503;
       this.rateTimeout = rateTimeout;
       this.rateMalformed = rateMalformed;
+      return this;
+    }
+
+    /** The retry delay a drawn 429 names in its RetryInfo. */
+    public Builder retryDelay429(long millis) {
+      this.retryDelayMillis429 = millis;
       return this;
     }
 
@@ -115,7 +132,7 @@ public record GeminiEmulatorSettings(
 
     public GeminiEmulatorSettings build() {
       return new GeminiEmulatorSettings(requestsPerMinute, tokensPerMinute, requestsPerDay, fixedLatencyMillis,
-          latencyMillisPerAudioSecond, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis,
+          latencyMillisPerAudioSecond, rate429, retryDelayMillis429, rate500, rate503, rateTimeout, rateMalformed, timeoutHangMillis,
           maxRequestBytes, gcsRoot, seed);
     }
   }

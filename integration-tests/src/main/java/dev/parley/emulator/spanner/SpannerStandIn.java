@@ -1,8 +1,8 @@
 package dev.parley.emulator.spanner;
 
 import com.google.cloud.spanner.Dialect;
-import com.google.cloud.spanner.MockSpannerServiceImpl;
 import com.google.cloud.spanner.MockSpannerServiceImpl.StatementResult;
+import com.google.cloud.spanner.MockSpannerServiceImpl;
 import com.google.cloud.spanner.Statement;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Value;
@@ -17,6 +17,7 @@ import com.google.spanner.v1.StructType;
 import com.google.spanner.v1.Type;
 import com.google.spanner.v1.TypeCode;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class SpannerStandIn implements AutoCloseable {
   /** Parley's schema versions, in order; the same files templates/spanner-schema.sh applies. */
-  public static final List<String> DDL = List.of("dev/parley/spanner/V1__calls.sql");
+  public static final List<String> DDL = List.of("dev/parley/spanner/V1__calls.sql", "dev/parley/spanner/V2__calendar.sql");
 
   // The exact statements of Beam 2.73's ReadSpannerSchema (GoogleSQL): the mock matches SQL text.
   private static final String COLUMNS_SQL = "SELECT"
@@ -71,6 +72,7 @@ public final class SpannerStandIn implements AutoCloseable {
   private static final Pattern COLUMN = Pattern.compile("^\\s*(\\w+) ((?:ARRAY<)?\\w+(?:\\((?:MAX|\\d+)\\))?>?)");
 
   private final MockSpannerServiceImpl mock = new MockSpannerServiceImpl();
+  private final CommitFaults commitFaults = new CommitFaults();
   private final Server server;
   private final Map<String, List<String[]>> schema;
 
@@ -78,7 +80,8 @@ public final class SpannerStandIn implements AutoCloseable {
     mock.setAbortProbability(0.0);
     schema = parseDdl();
     registerSchemaQueries();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(mock)
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(ServerInterceptors.intercept(mock, commitFaults))
         .addService(new InstanceAdmin()).build().start();
   }
 
@@ -96,7 +99,17 @@ public final class SpannerStandIn implements AutoCloseable {
     return mock;
   }
 
-  /** Every commit so far. */
+  /** From now on, refuses these shares of commits with ABORTED and with UNAVAILABLE, before they take effect. */
+  public void failCommits(double abortedRate, double unavailableRate) {
+    commitFaults.rates(abortedRate, unavailableRate);
+  }
+
+  /** Commits refused by {@link #failCommits}: {@code {ABORTED, UNAVAILABLE}}. */
+  public long[] commitsRefused() {
+    return new long[] {commitFaults.aborted(), commitFaults.unavailable()};
+  }
+
+  /** Every commit that took effect (or that the mock's own faults refused). */
   public List<CommitRequest> commits() {
     return mock.getRequestsOfType(CommitRequest.class);
   }

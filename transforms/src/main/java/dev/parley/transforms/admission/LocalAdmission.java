@@ -13,7 +13,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Admission held in this JVM: one {@link ProjectScheduler} per project, guarded by a lock, shared by every
  * DoFn of the worker. Exact for the DirectRunner and for a single-worker job; a job on many workers shares its
- * project limits through the distributed backend instead.
+ * project limits through {@link RedisAdmission} instead.
  */
 public final class LocalAdmission implements AdmissionControl {
   private static final LocalAdmission SHARED = new LocalAdmission(System::nanoTime);

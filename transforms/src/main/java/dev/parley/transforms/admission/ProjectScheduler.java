@@ -108,7 +108,7 @@ public final class ProjectScheduler {
       state.activeSinceNanos = now;
     }
     double start = Math.max(virtualTime, state.lastFinishTag);
-    double finish = start + normalizedCost(cost) / Math.max(1e-6, tenant.quota().weight());
+    double finish = start + cost.finishIncrement(limits, tenant.quota().weight());
     state.lastFinishTag = finish;
     Ticket ticket = new Ticket(tenant.id(), cost, sequence++, now, start, finish);
     waiting.add(ticket);
@@ -250,29 +250,19 @@ public final class ProjectScheduler {
     }
   }
 
-  /** Cost in shares of a minute of the project's capacity: the larger of its request and token shares. */
-  private double normalizedCost(CallCost cost) {
-    if (limits == null) {
-      return 1;
-    }
-    double byRequests = limits.requestsPerMinute() == null ? 0 : 1.0 / limits.requestsPerMinute();
-    double byTokens = limits.tokensPerMinute() == null ? 0 : cost.tokens() / (double) limits.tokensPerMinute();
-    double share = Math.max(byRequests, byTokens);
-    return share == 0 ? 1 : share;
-  }
-
   private TenantState tenant(TenantConfig tenant) {
     TenantConfig.Quota quota = tenant.quota();
     TenantState state = tenants.get(tenant.id());
     if (state == null) {
       state = new TenantState(quota);
-      state.requests = bucket(requestBandwidth(quota));
+      state.requests = bucket(BucketShape.tenantRequests(quota).bandwidth());
       tenants.put(tenant.id(), state);
       configureAudio(state, quota);
       return state;
     }
     if (!state.quota.equals(quota)) {
-      state.requests.replaceConfiguration(BucketConfiguration.builder().addLimit(requestBandwidth(quota)).build(),
+      state.requests.replaceConfiguration(
+          BucketConfiguration.builder().addLimit(BucketShape.tenantRequests(quota).bandwidth()).build(),
           TokensInheritanceStrategy.PROPORTIONALLY);
       state.quota = quota;
       configureAudio(state, quota);
@@ -281,41 +271,28 @@ public final class ProjectScheduler {
   }
 
   private void configureAudio(TenantState state, TenantConfig.Quota quota) {
-    Long perMinute = quota.audioSecondsPerMinute();
-    if (perMinute == null) {
+    BucketShape shape = BucketShape.tenantAudio(quota);
+    if (shape == null) {
       state.audio = null;
       return;
     }
-    // The same burst, in time, as the request bucket: burst/rpm of a minute's audio, at least a second.
-    long capacity = Math.max(1000, perMinute * 1000 * quota.burst() / Math.max(1, quota.requestsPerMinute()));
-    Bandwidth bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(perMinute * 1000, Duration.ofMinutes(1))
-        .initialTokens(capacity).build();
     if (state.audio == null) {
-      state.audio = bucket(bandwidth);
+      state.audio = bucket(shape.bandwidth());
     } else {
-      state.audio.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth).build(),
+      state.audio.replaceConfiguration(BucketConfiguration.builder().addLimit(shape.bandwidth()).build(),
           TokensInheritanceStrategy.PROPORTIONALLY);
     }
-    state.audioCapacity = capacity;
+    state.audioCapacity = shape.capacity();
   }
 
-  private static Bandwidth requestBandwidth(TenantConfig.Quota quota) {
-    return Bandwidth.builder().capacity(quota.burst()).refillGreedy(quota.requestsPerMinute(), Duration.ofMinutes(1))
-        .initialTokens(quota.burst()).build();
-  }
-
-  /**
-   * A bucket that cannot admit more than {@code perMinute} in any sliding minute: capacity C (two seconds of
-   * rate, at least 2) and refill of {@code perMinute - C} per minute.
-   */
+  /** A {@link BucketShape#windowSafe} bucket for the limit, keeping the tokens of the current one. */
   private @Nullable Limited windowSafe(@Nullable Limited current, @Nullable Long perMinute) {
     if (perMinute == null) {
       return null;
     }
-    long capacity = Math.max(2, (perMinute + 29) / 30);
-    long refill = Math.max(1, perMinute - capacity);
-    Bandwidth bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1))
-        .initialTokens(capacity).build();
+    BucketShape shape = BucketShape.windowSafe(perMinute);
+    long capacity = shape.capacity();
+    Bandwidth bandwidth = shape.bandwidth();
     if (current == null) {
       return new Limited(bucket(bandwidth), capacity);
     }

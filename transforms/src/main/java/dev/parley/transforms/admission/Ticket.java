@@ -1,8 +1,9 @@
 package dev.parley.transforms.admission;
 
 /**
- * One call waiting for admission, or admitted. Created by {@link ProjectScheduler#enqueue}; the scheduler alone
- * changes it. Start and finish tags order waiting calls by start-time fair queueing: a tenant's next call
+ * One call waiting for admission, or admitted. Created by the admission that put it in line
+ * ({@link ProjectScheduler#enqueue}, or {@link RedisAdmission}, whose sequence is the ticket's number in Redis);
+ * only that admission changes it. Start and finish tags order waiting calls by start-time fair queueing: a tenant's next call
  * starts where its previous one finished, advanced by its cost divided by its weight.
  */
 public final class Ticket {

@@ -1,11 +1,15 @@
 package dev.parley.transforms.crm;
 
+import dev.parley.model.CalendarAttendee;
+import dev.parley.model.CalendarMatch;
 import dev.parley.model.CallMetadata;
 import dev.parley.model.CallRecord;
 import dev.parley.model.TranscriptSegment;
 import dev.parley.tenant.TenantConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a CRM record says about a call, the same for every CRM: a title, a body with the summary, the action
@@ -14,14 +18,26 @@ import java.util.List;
  */
 final class CallText {
   static final int EXCERPT_CHARS = 1500;
+  /** Well within Salesforce's 255-character Subject, with room for the suffix. */
+  static final int MEETING_TITLE_CHARS = 200;
+  private static final String SUFFIX = " (Parley)";
 
   private CallText() {}
 
+  /**
+   * The matched meeting's title: a phone system gives a call no title of its own, and the meeting's is the name
+   * people know the call by. Without one, the direction and the customer's number.
+   */
   static String title(CallRecord call) {
+    CalendarMatch meeting = call.getCalendar();
+    if (meeting != null && meeting.getTitle() != null && !meeting.getTitle().isBlank()) {
+      String title = meeting.getTitle().strip();
+      return (title.length() > MEETING_TITLE_CHARS ? title.substring(0, MEETING_TITLE_CHARS) + "…" : title) + SUFFIX;
+    }
     CallMetadata metadata = call.getMetadata();
     String direction = metadata == null || metadata.getDirection() == null ? "" : capitalized(metadata.getDirection()) + " ";
     String customer = customerNumber(call);
-    return direction + "call" + (customer == null ? "" : " with " + customer) + " (Parley)";
+    return direction + "call" + (customer == null ? "" : " with " + customer) + SUFFIX;
   }
 
   /** Summary, action items, transcript excerpt and link, in plain text, at most {@code maxChars}. */
@@ -59,6 +75,21 @@ final class CallText {
   static List<String> emails(CallRecord call) {
     CallMetadata metadata = call.getMetadata();
     return metadata == null || metadata.getParticipantEmails() == null ? List.of() : metadata.getParticipantEmails();
+  }
+
+  /**
+   * The addresses to find the customer's contact by, tried before any phone number: the matched meeting's external
+   * attendees first (the calendar knows who the call was with, where a number is often a switchboard's), then the
+   * participants the phone system named.
+   */
+  static List<String> contactEmails(CallRecord call) {
+    Set<String> emails = new LinkedHashSet<>();
+    if (call.getCalendar() != null) {
+      call.getCalendar().getAttendees().stream().filter(CalendarAttendee::getExternal).map(CalendarAttendee::getEmail)
+          .forEach(emails::add);
+    }
+    emails.addAll(emails(call));
+    return List.copyOf(emails);
   }
 
   /** Phone spellings of the customer's number first (from on inbound calls, to on outbound), then the other. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.model.ErrorCode;
 import dev.parley.tenant.SecretRedactor;
 import dev.parley.transforms.metrics.ThrottledWaits;
+import dev.parley.transforms.ratelimit.RateLimiter;
+import dev.parley.transforms.ratelimit.RequestRate;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +20,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The HTTP side shared by the CRM clients: one JDK {@link HttpClient} per DoFn instance, requests paced by the
- * {@link CrmRateLimiter} within the call's {@link CallBudget}, a timeout on every request, and the common
+ * {@link RateLimiter} within the call's {@link CallBudget}, a timeout on every request, and the common
  * reading of answers (429 and 5xx are worth retrying, honouring {@code Retry-After}; other 4xx are not).
  */
 public final class CrmHttp implements AutoCloseable {
@@ -31,11 +33,11 @@ public final class CrmHttp implements AutoCloseable {
     return thread;
   });
   private final HttpClient client;
-  private final CrmRateLimiter limiter;
+  private final RateLimiter limiter;
   private final ThrottledWaits waits;
   private final Duration requestTimeout;
 
-  CrmHttp(CrmRateLimiter limiter, ThrottledWaits waits, Duration requestTimeout) {
+  CrmHttp(RateLimiter limiter, ThrottledWaits waits, Duration requestTimeout) {
     this.limiter = limiter;
     this.waits = waits;
     this.requestTimeout = requestTimeout;

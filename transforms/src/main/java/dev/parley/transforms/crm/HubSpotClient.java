@@ -7,6 +7,7 @@ import dev.parley.model.ErrorCode;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.ratelimit.RequestRate;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,8 +26,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * otherwise it creates the call, and if a concurrent push created it first, HubSpot refuses the duplicate value
  * (409) and this push updates that one instead. So a redelivered call never creates a second call object.
  *
- * <p>The contact is searched by the participants' emails first, then by the customer's number in its usual
- * spellings on {@code phone} and {@code mobilephone}. Requests are paced per account at the tier's burst limit
+ * <p>The contact is searched by email first (the matched meeting's external attendees and the call's participants),
+ * then by the customer's number in its usual spellings on {@code phone} and {@code mobilephone}. Requests are paced per account at the tier's burst limit
  * (100 or 190 per 10 s), searches also at 4 per second. A 429 of the ten-secondly policy is retried after a
  * wait; a 429 of the {@code DAILY} policy ends the push and blocks the tenant's account for an hour.
  */
@@ -108,7 +109,7 @@ public final class HubSpotClient implements CrmClient {
     /** By email, then by phone: two searches at most. */
     @Nullable String findContact() throws CrmException, InterruptedException {
       // HubSpot matches IN values of string properties in lower case only.
-      List<String> emails = CallText.emails(call).stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).toList();
+      List<String> emails = CallText.contactEmails(call).stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).toList();
       if (!emails.isEmpty()) {
         String byEmail = search("contacts", List.of(Map.of("filters", List.of(
             Map.of("propertyName", "email", "operator", "IN", "values", emails)))));

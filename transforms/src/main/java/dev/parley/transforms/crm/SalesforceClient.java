@@ -7,6 +7,7 @@ import dev.parley.model.ErrorCode;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.ratelimit.RequestRate;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -26,7 +27,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Salesforce REST: logs the call as a Task, upserted on the tenant's external-id field
  * ({@code PATCH /services/data/vXX.X/sobjects/Task/{field}/{callId}}: 201 created, 200 or 204 updated, 300 when
  * several Tasks hold the id), so a redelivered call updates its Task. {@code WhoId} is the Contact, else the Lead,
- * found by email or phone with SOQL.
+ * found by email, else by phone, with SOQL.
  *
  * <p>{@code TaskSubtype = 'Call'} can only be set when a Task is created: a push sends it, and when Salesforce
  * refuses it because the upsert found an existing Task, the push repeats the update without it. An expired
@@ -93,31 +94,31 @@ public final class SalesforceClient implements CrmClient {
     return task;
   }
 
-  /** The Contact, else the Lead, whose email or phone matches the call: two SOQL queries at most. */
+  /**
+   * The Contact, else the Lead, whose email matches the call (the meeting's external attendees, the participants);
+   * failing that, whose phone does: an email names a person, a number may be a shared line. Four SOQL queries at most.
+   */
   private @Nullable String findWho(TenantConfig tenant, CallRecord call, CallBudget budget)
       throws CrmException, SecretUnavailableException, InterruptedException {
-    List<String> conditions = new java.util.ArrayList<>();
-    List<String> emails = CallText.emails(call);
+    List<String> emails = CallText.contactEmails(call);
     List<String> phones = CallText.phoneVariants(call);
-    if (!emails.isEmpty()) {
-      conditions.add("Email IN " + soqlList(emails));
-    }
-    if (!phones.isEmpty()) {
-      conditions.add("Phone IN " + soqlList(phones));
-      conditions.add("MobilePhone IN " + soqlList(phones));
-    }
-    if (conditions.isEmpty()) {
-      return null;
-    }
-    for (String object : List.of("Contact", "Lead")) {
-      String soql = "SELECT Id FROM " + object + " WHERE " + String.join(" OR ", conditions) + " LIMIT 1";
-      HttpResponse<String> response = send(tenant, budget, "GET", "/query?q=" + encode(soql), null);
-      if (response.statusCode() != 200) {
-        throw failure(object + " query", response);
+    List<String> byEmail = emails.isEmpty() ? List.of() : List.of("Email IN " + soqlList(emails));
+    List<String> byPhone = phones.isEmpty() ? List.of()
+        : List.of("Phone IN " + soqlList(phones), "MobilePhone IN " + soqlList(phones));
+    for (List<String> conditions : List.of(byEmail, byPhone)) {
+      if (conditions.isEmpty()) {
+        continue;
       }
-      JsonNode records = CrmHttp.json(response).path("records");
-      if (!records.isEmpty()) {
-        return records.get(0).path("Id").asText(null);
+      for (String object : List.of("Contact", "Lead")) {
+        String soql = "SELECT Id FROM " + object + " WHERE " + String.join(" OR ", conditions) + " LIMIT 1";
+        HttpResponse<String> response = send(tenant, budget, "GET", "/query?q=" + encode(soql), null);
+        if (response.statusCode() != 200) {
+          throw failure(object + " query", response);
+        }
+        JsonNode records = CrmHttp.json(response).path("records");
+        if (!records.isEmpty()) {
+          return records.get(0).path("Id").asText(null);
+        }
       }
     }
     return null;

@@ -9,6 +9,7 @@ import dev.parley.model.TranscriptSegment;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.ratelimit.RequestRate;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

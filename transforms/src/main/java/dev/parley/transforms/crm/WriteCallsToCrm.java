@@ -8,14 +8,20 @@ import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
 import java.time.Duration;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Pushes each call into its tenant's CRM, as tenant config says ({@code crm.kind}: hubspot, salesforce, webhook;
@@ -27,7 +33,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * ({@link Reshuffle}), not keyed by tenant (a key is processed serially: a hot tenant would queue behind its own
  * CRM). Each call then gets a bounded budget: at most {@code maxAttempts} attempts and {@code callBudget} of time,
  * waits included (pacing at the CRM's rate limit, {@code Retry-After}, backoff), after which it is dead-lettered
- * rather than holding a worker thread. A per-endpoint circuit breaker ({@link CrmCircuitBreaker}) makes calls of a
+ * rather than holding a worker thread. In a streaming job, a call that failed for a passing reason (the CRM down,
+ * rate-limited) is held in Beam state per tenant and pushed again every {@code holdRetryEvery} for up to
+ * {@code maxHold} ({@link HoldForRetryFn}) before it is dead-lettered. A per-endpoint circuit breaker ({@link CrmCircuitBreaker}) makes calls of a
  * tenant whose CRM failed repeatedly, spent its daily allowance or is gone fail fast without a request. Waits go
  * through Beam's Sleeper and count as throttling time.
  */
@@ -36,6 +44,7 @@ public abstract class WriteCallsToCrm
     extends PTransform<PCollection<CallRecord>, WithFailures.Result<PCollection<CrmSync>, DeadLetter>> {
   static final String STAGE = "PushToCrm";
   static final TupleTag<CrmSync> SYNCS = new TupleTag<>("crmSync") {};
+  static final TupleTag<CallRecord> HELD = new TupleTag<>("held") {};
 
   abstract TenantConfigSpec tenants();
 
@@ -51,6 +60,12 @@ public abstract class WriteCallsToCrm
 
   abstract Duration breakerCooldown();
 
+  /** Streaming: how often calls held after a passing failure are pushed again. */
+  abstract Duration holdRetryEvery();
+
+  /** Streaming: how long a call is held before it is dead-lettered. */
+  abstract Duration maxHold();
+
   abstract Builder toBuilder();
 
   public static WriteCallsToCrm using(TenantConfigSpec tenants) {
@@ -62,10 +77,17 @@ public abstract class WriteCallsToCrm
         .requestTimeout(Duration.ofSeconds(15))
         .breakerThreshold(5)
         .breakerCooldown(Duration.ofMinutes(1))
+        .holdRetryEvery(Duration.ofSeconds(30))
+        .maxHold(Duration.ofHours(6))
         .build();
   }
 
   /** Attempts per call (429, 5xx, timeouts); the first included. */
+  /** Streaming: push held calls again every {@code every}; dead-letter them after {@code max}. */
+  public WriteCallsToCrm withHold(Duration every, Duration max) {
+    return toBuilder().holdRetryEvery(every).maxHold(max).build();
+  }
+
   public WriteCallsToCrm withMaxAttempts(int attempts) {
     return toBuilder().maxAttempts(attempts).build();
   }
@@ -105,15 +127,32 @@ public abstract class WriteCallsToCrm
 
     abstract Builder breakerCooldown(Duration value);
 
+    abstract Builder holdRetryEvery(Duration value);
+
+    abstract Builder maxHold(Duration value);
+
     abstract WriteCallsToCrm build();
   }
 
   @Override
   public WithFailures.Result<PCollection<CrmSync>, DeadLetter> expand(PCollection<CallRecord> calls) {
+    PayloadEncoder<CallRecord> encoder = PayloadEncoder.of(calls);
+    boolean streaming = calls.isBounded() == PCollection.IsBounded.UNBOUNDED;
     PCollectionTuple out = calls
         .apply("SpreadCalls", Reshuffle.viaRandomKey())
-        .apply("Push", ParDo.of(new PushToCrmFn(this, PayloadEncoder.of(calls)))
+        .apply("Push", ParDo.of(new PushToCrmFn(this, encoder, streaming))
+            .withOutputTags(SYNCS, TupleTagList.of(DeadLetters.TAG).and(HELD)));
+    if (!streaming) {
+      return WithFailures.Result.of(out, SYNCS, DeadLetters.TAG);
+    }
+    PCollectionTuple retried = out.get(HELD).setCoder(calls.getCoder())
+        .apply("KeyHeldByTenant", WithKeys.of(CallRecord::getTenantId).withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), calls.getCoder()))
+        .apply("HoldForRetry", ParDo.of(new HoldForRetryFn(this, encoder, calls.getCoder()))
             .withOutputTags(SYNCS, TupleTagList.of(DeadLetters.TAG)));
-    return WithFailures.Result.of(out, SYNCS, DeadLetters.TAG);
+    return WithFailures.Result.of(
+        PCollectionList.of(out.get(SYNCS)).and(retried.get(SYNCS)).apply("AllSyncs", Flatten.pCollections()),
+        PCollectionList.of(out.get(DeadLetters.TAG)).and(retried.get(DeadLetters.TAG))
+            .apply("AllDeadLetters", Flatten.pCollections()));
   }
 }

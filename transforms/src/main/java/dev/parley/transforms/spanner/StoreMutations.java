@@ -37,8 +37,10 @@ public final class StoreMutations {
     Mutation call = upsert(CallRows.call(record));
     List<StoreRow> segments = CallRows.segments(record);
     List<MutationGroup> groups = new ArrayList<>();
-    List<Mutation> current = new ArrayList<>(List.of(upsert(CallRows.usage(record)), staleSegments(record, segments.size())));
-    long cells = cellsOf(call) + 16;
+    List<Mutation> current = new ArrayList<>(List.of(upsert(CallRows.usage(record)),
+        staleRows(CallRows.SEGMENTS, record, segments.size())));
+    current.addAll(calendar(record));
+    long cells = cellsOf(call) + current.stream().mapToLong(StoreMutations::cellsOf).sum();
     long bytes = 0;
     for (StoreRow segment : segments) {
       Mutation mutation = upsert(segment);
@@ -61,14 +63,27 @@ public final class StoreMutations {
     return List.of(MutationGroup.create(upsert(CallRows.crmSync(sync))));
   }
 
+  /** The call's meeting and its attendees, in the call's first commit (they are a few rows). */
+  private static List<Mutation> calendar(CallRecord record) {
+    List<Mutation> mutations = new ArrayList<>();
+    for (StoreRow match : CallRows.calendarMatch(record)) {
+      List<StoreRow> attendees = CallRows.calendarAttendees(record);
+      mutations.add(upsert(match));
+      mutations.add(staleRows(CallRows.CALENDAR_ATTENDEES, record, attendees.size()));
+      attendees.forEach(attendee -> mutations.add(upsert(attendee)));
+    }
+    return mutations;
+  }
+
   /**
-   * Removes segment rows from index {@code count} on: left over when a redelivered call was transcribed into fewer
-   * rows. Only rows past the new ones, so it never races with a group that writes them.
+   * Removes the call's rows of {@code table} (keyed by the call and an index) from index {@code count} on: left over
+   * when a redelivered call has fewer (a transcript in fewer segments, a meeting with fewer attendees). Only rows
+   * past the new ones, so it never races with a group that writes them.
    */
-  private static Mutation staleSegments(CallRecord record, long count) {
+  private static Mutation staleRows(String table, CallRecord record, long count) {
     Key prefix = Key.of(record.getTenantId(), record.getCallId());
     Key from = Key.of(record.getTenantId(), record.getCallId(), count);
-    return Mutation.delete(CallRows.SEGMENTS, KeySet.range(KeyRange.closedClosed(from, prefix)));
+    return Mutation.delete(table, KeySet.range(KeyRange.closedClosed(from, prefix)));
   }
 
   /** An {@code InsertOrUpdate} of every column of the row, nulls included, so a rewrite leaves nothing stale. */

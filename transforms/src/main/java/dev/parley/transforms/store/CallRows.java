@@ -1,5 +1,7 @@
 package dev.parley.transforms.store;
 
+import dev.parley.model.CalendarAttendee;
+import dev.parley.model.CalendarMatch;
 import dev.parley.model.CallMetadata;
 import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
@@ -13,7 +15,8 @@ import java.util.List;
 /**
  * A {@link CallRecord} and what follows from it as table rows, with the table and column names of the Spanner
  * schema ({@code spanner/V*.sql}): one {@code Calls} row, its {@code TranscriptSegments}, its {@code TenantUsage}
- * row, and each CRM outcome's {@code CrmSync} row. The local store and Spanner write these same rows.
+ * row, its {@code CalendarMatches} row and {@code CalendarAttendees} (tenants with calendar enrichment), and each
+ * CRM outcome's {@code CrmSync} row. The local store and Spanner write these same rows.
  */
 public final class CallRows {
   public static final String CALLS = "Calls";
@@ -21,6 +24,8 @@ public final class CallRows {
   public static final String USAGE = "TenantUsage";
   public static final String CRM_SYNC = "CrmSync";
   public static final String DEAD_LETTERS = "DeadLetters";
+  public static final String CALENDAR_MATCHES = "CalendarMatches";
+  public static final String CALENDAR_ATTENDEES = "CalendarAttendees";
 
   /**
    * Longest text of one segment row. A longer speaker turn continues in the next rows ({@code Continuation}):
@@ -91,6 +96,54 @@ public final class CallRows {
             .build());
         from = to;
       } while (from < text.length());
+    }
+    return rows;
+  }
+
+  /** The call's {@code CalendarMatches} row; none when its tenant has no calendar enrichment. */
+  public static List<StoreRow> calendarMatch(CallRecord record) {
+    CalendarMatch match = record.getCalendar();
+    if (match == null) {
+      return List.of();
+    }
+    return List.of(StoreRow.in(CALENDAR_MATCHES)
+        .set("TenantId", record.getTenantId())
+        .set("CallId", record.getCallId())
+        .set("Status", match.getStatus())
+        .set("Reason", match.getReason())
+        .set("Detail", match.getDetail())
+        .set("CalendarId", match.getCalendarId())
+        .set("CallStartTime", match.getCallStartTime())
+        .set("EventId", match.getEventId())
+        .set("Title", match.getTitle())
+        .set("EventStart", match.getEventStart())
+        .set("EventEnd", match.getEventEnd())
+        .set("OrganizerEmail", match.getOrganizerEmail())
+        .set("OrganizerName", match.getOrganizerName())
+        .set("AttendeeCount", (long) match.getAttendees().size())
+        .set("ExternalAttendeeCount", (long) match.getExternalAttendeeCount())
+        .set("CandidateCount", (long) match.getCandidateCount())
+        .set("DecidedBy", match.getDecidedBy())
+        .build());
+  }
+
+  /** One row per attendee of the call's meeting. */
+  public static List<StoreRow> calendarAttendees(CallRecord record) {
+    List<StoreRow> rows = new ArrayList<>();
+    if (record.getCalendar() == null) {
+      return rows;
+    }
+    for (CalendarAttendee attendee : record.getCalendar().getAttendees()) {
+      rows.add(StoreRow.in(CALENDAR_ATTENDEES)
+          .set("TenantId", record.getTenantId())
+          .set("CallId", record.getCallId())
+          .set("AttendeeIndex", (long) rows.size())
+          .set("Email", attendee.getEmail())
+          .set("DisplayName", attendee.getDisplayName())
+          .set("ResponseStatus", attendee.getResponseStatus())
+          .set("Organizer", attendee.getOrganizer())
+          .set("External", attendee.getExternal())
+          .build());
     }
     return rows;
   }

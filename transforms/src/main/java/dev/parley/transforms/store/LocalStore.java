@@ -20,8 +20,9 @@ import org.joda.time.Duration;
 /**
  * The store of local runs: JSON Lines files under one folder (local or gs://), one file set per table and
  * run, named after the table: {@code calls-<run>-*.jsonl}, {@code segments-<run>-*.jsonl},
- * {@code tenant_usage-<run>-*.jsonl}, {@code crm_sync-<run>-*.jsonl}, {@code dead_letters-<run>-*.jsonl}. Rows have
- * the Spanner tables' columns ({@link CallRows}).
+ * {@code tenant_usage-<run>-*.jsonl}, {@code calendar_matches-<run>-*.jsonl}, {@code calendar_attendees-<run>-*.jsonl},
+ * {@code crm_sync-<run>-*.jsonl}, {@code dead_letters-<run>-*.jsonl}. Rows have the Spanner tables' columns
+ * ({@link CallRows}).
  *
  * <p>Each run writes its own files, so earlier runs are never overwritten; readers take the union. An unbounded
  * input is written in one-minute windows, each pane a few seconds after its first row.
@@ -30,6 +31,8 @@ public final class LocalStore {
   public static final String CALLS = "calls";
   public static final String SEGMENTS = "segments";
   public static final String TENANT_USAGE = "tenant_usage";
+  public static final String CALENDAR_MATCHES = "calendar_matches";
+  public static final String CALENDAR_ATTENDEES = "calendar_attendees";
   public static final String CRM_SYNC = "crm_sync";
   public static final String DEAD_LETTERS = "dead_letters";
   static final Duration STREAMING_WINDOW = Duration.standardMinutes(1);
@@ -37,7 +40,7 @@ public final class LocalStore {
 
   private LocalStore() {}
 
-  /** Writes the {@code calls}, {@code segments} and {@code tenant_usage} tables. */
+  /** Writes the {@code calls}, {@code segments}, {@code tenant_usage} and both {@code calendar_*} tables. */
   public static PTransform<PCollection<CallRecord>, PDone> writeCalls(String outputDir, String runId) {
     return new PTransform<>() {
       @Override
@@ -45,6 +48,8 @@ public final class LocalStore {
         records.apply("Calls", new WriteTable<>(outputDir, CALLS, runId, r -> List.of(CallRows.call(r))));
         records.apply("Segments", new WriteTable<>(outputDir, SEGMENTS, runId, CallRows::segments));
         records.apply("TenantUsage", new WriteTable<>(outputDir, TENANT_USAGE, runId, r -> List.of(CallRows.usage(r))));
+        records.apply("CalendarMatches", new WriteTable<>(outputDir, CALENDAR_MATCHES, runId, CallRows::calendarMatch));
+        records.apply("CalendarAttendees", new WriteTable<>(outputDir, CALENDAR_ATTENDEES, runId, CallRows::calendarAttendees));
         return PDone.in(records.getPipeline());
       }
     };

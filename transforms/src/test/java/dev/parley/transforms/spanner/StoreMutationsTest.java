@@ -6,7 +6,11 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.google.cloud.spanner.Key;
+import com.google.cloud.spanner.KeyRange;
 import com.google.cloud.spanner.Mutation;
+import dev.parley.model.CalendarAttendee;
+import dev.parley.model.CalendarMatch;
 import dev.parley.model.CallRecord;
 import dev.parley.model.Transcript;
 import dev.parley.model.TranscriptSegment;
@@ -15,6 +19,7 @@ import dev.parley.transforms.store.LocalStoreTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.gcp.spanner.MutationGroup;
+import org.joda.time.Instant;
 import org.junit.Test;
 
 public class StoreMutationsTest {
@@ -37,6 +42,38 @@ public class StoreMutationsTest {
         "TranscriptSegments:INSERT_OR_UPDATE", "TranscriptSegments:INSERT_OR_UPDATE", "TranscriptSegments:INSERT_OR_UPDATE"),
         tables);
     assertTrue("metadata absent: written as typed nulls", group.primary().asMap().get("FromNumber").isNull());
+  }
+
+  @Test
+  public void aCallsMeetingAndItsAttendeesGoInItsFirstCommitReplacingStaleAttendees() {
+    CallRecord call = LocalStoreTest.record("c1", 1);
+    Instant start = call.getArrivedAt();
+    call = call.toBuilder().setCalendar(CalendarMatch.builder().setStatus(CalendarMatch.AMBIGUOUS_RESOLVED)
+        .setCalendarId("dana@acme.example").setCallStartTime(start).setEventId("e1").setTitle("Demo")
+        .setAttendees(List.of(CalendarAttendee.of("dana@acme.example", "Dana", "accepted", true, false),
+            CalendarAttendee.of("pat@customer.example", null, "needsAction", false, true)))
+        .setExternalAttendeeCount(1).setCandidateCount(2).setDecidedBy("MOST_EXTERNAL_ATTENDEES").build()).build();
+
+    MutationGroup group = StoreMutations.forCall(call).get(0);
+
+    List<String> tables = new ArrayList<>();
+    group.forEach(m -> tables.add(m.getTable() + ":" + m.getOperation()));
+    assertEquals(List.of("Calls:INSERT_OR_UPDATE", "TenantUsage:INSERT_OR_UPDATE", "TranscriptSegments:DELETE",
+        "CalendarMatches:INSERT_OR_UPDATE", "CalendarAttendees:DELETE", "CalendarAttendees:INSERT_OR_UPDATE",
+        "CalendarAttendees:INSERT_OR_UPDATE", "TranscriptSegments:INSERT_OR_UPDATE"), tables);
+    Mutation match = group.attached().get(2);
+    assertEquals("AMBIGUOUS_RESOLVED", match.asMap().get("Status").getString());
+    assertEquals(2, match.asMap().get("CandidateCount").getInt64());
+    assertTrue(match.asMap().get("Reason").isNull());
+    KeyRange stale = group.attached().get(3).getKeySet().getRanges().iterator().next();
+    assertEquals("the stale attendees start after the two written", Key.of("acme", "c1", 2L), stale.getStart());
+  }
+
+  @Test
+  public void aCallOfATenantWithoutCalendarEnrichmentWritesNoMeeting() {
+    List<String> tables = new ArrayList<>();
+    StoreMutations.forCall(LocalStoreTest.record("c1", 1)).get(0).forEach(m -> tables.add(m.getTable()));
+    assertTrue(tables.stream().noneMatch(t -> t.startsWith("Calendar")));
   }
 
   @Test

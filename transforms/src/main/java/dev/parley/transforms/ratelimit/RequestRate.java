@@ -1,4 +1,4 @@
-package dev.parley.transforms.crm;
+package dev.parley.transforms.ratelimit;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.parley.transforms.crm;
+package dev.parley.transforms.ratelimit;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -12,14 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Token buckets in this JVM (Bucket4j), one per key, shared by every DoFn instance of the worker. A changed rate
  * (tenant config reloaded) is applied on the next reservation, keeping the tokens already accrued.
  */
-public final class LocalCrmRateLimiter implements CrmRateLimiter {
-  private static final LocalCrmRateLimiter SHARED = new LocalCrmRateLimiter();
+public final class LocalRateLimiter implements RateLimiter {
+  private static final LocalRateLimiter SHARED = new LocalRateLimiter();
 
   private record Limited(RequestRate rate, Bucket bucket) {}
 
   private final Map<String, Limited> buckets = new ConcurrentHashMap<>();
 
-  public static LocalCrmRateLimiter shared() {
+  public static LocalRateLimiter shared() {
     return SHARED;
   }
 
