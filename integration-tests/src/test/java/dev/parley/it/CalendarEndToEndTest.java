@@ -18,6 +18,7 @@ import dev.parley.tools.StoreContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -95,6 +96,7 @@ public class CalendarEndToEndTest {
       assertEquals(1, matched.get("ExternalAttendeeCount").asInt());
       List<String> attendees = store.calendarAttendees().stream()
           .filter(a -> a.get("CallId").asText().equals(callIds.get("with-agent.wav")))
+          .sorted(Comparator.comparingLong(a -> a.get("AttendeeIndex").asLong())) // files hold rows in no set order
           .map(a -> a.get("Email").asText() + (a.get("External").asBoolean() ? " (external)" : "")).toList();
       assertEquals(List.of(AGENT, "pat.buyer@customer.example (external)"), attendees);
 

@@ -10,12 +10,12 @@ import org.slf4j.Marker;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * A per-call log line: an SLF4J fluent log call that starts with the call's {@code tenantId} and {@code callId} (and,
- * for a dead letter, its {@code stage}, {@code errorCode} and {@code attempts}), whose key-values are also in the
- * MDC while the line is logged. Locally, logback's JSON encoder writes the key-values as fields. On Dataflow, workers
- * log through java.util.logging, whose SLF4J binding drops key-values; Beam's SDK harness copies the MDC into each
- * Cloud Logging entry instead ({@code --logMdc}, on by default), so the fields reach the log entry there too and
- * can be filtered on ({@code jsonPayload.custom_data.tenantId="acme-sales"}).
+ * A log line about a call (or a tenant): an SLF4J fluent log call that starts with the call's {@code tenantId} and
+ * {@code callId} (and, for a dead letter, its {@code stage}, {@code errorCode} and {@code attempts}), whose
+ * key-values are also in the MDC while the line is logged. Locally, logback's JSON encoder writes the key-values as
+ * fields. On Dataflow, workers log through java.util.logging, whose SLF4J binding drops key-values; Beam's SDK
+ * harness copies the MDC into each Cloud Logging entry instead ({@code --logMdc}, on by default), so the fields reach
+ * the log entry there too and can be filtered on ({@code jsonPayload.custom_data.tenantId="acme-sales"}).
  */
 public final class KeyValuesInMdc implements LoggingEventBuilder {
   private final LoggingEventBuilder delegate;
@@ -25,9 +25,14 @@ public final class KeyValuesInMdc implements LoggingEventBuilder {
     this.delegate = delegate;
   }
 
-  /** {@code line} ({@code LOG.atWarn()} and the like) about one call of one tenant. */
+  /** {@code line} ({@code LOG.atWarn()} and the like) about one tenant, where no single call is concerned. */
+  public static KeyValuesInMdc forTenant(LoggingEventBuilder line, String tenantId) {
+    return new KeyValuesInMdc(line).addKeyValue("tenantId", tenantId);
+  }
+
+  /** {@code line} about one call of one tenant. */
   public static KeyValuesInMdc forCall(LoggingEventBuilder line, String tenantId, String callId) {
-    return new KeyValuesInMdc(line).addKeyValue("tenantId", tenantId).addKeyValue("callId", callId);
+    return forTenant(line, tenantId).addKeyValue("callId", callId);
   }
 
   /** {@code line} about the call a dead letter was written for; its message is left to the caller. */
