@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Multi-tenant call-recording ingestion on Apache Beam.",
     subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, TenantsCommand.class, EmulatorCommand.class, BenchCommand.class,
-        EmailGatewayCommand.class})
+        EmailGatewayCommand.class, DlqCommand.class})
 public final class ParleyCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -23,12 +23,13 @@ public interface BackfillOptions extends ParleyOptions, SinkOptions {
 
   void setManifest(String value);
 
-  @Description("Only recordings at or after this time: an ISO-8601 instant or date (2026-11-01).")
+  @Description("Only recordings at or after this time: an ISO-8601 instant or date (2026-11-01), or today or "
+      + "yesterday (00:00 UTC of that day when the job is launched, for scheduled backfills).")
   String getFrom();
 
   void setFrom(String value);
 
-  @Description("Only recordings before this time: an ISO-8601 instant or date (2026-12-01).")
+  @Description("Only recordings before this time: an ISO-8601 instant or date (2026-12-01), or today or yesterday.")
   String getTo();
 
   void setTo(String value);

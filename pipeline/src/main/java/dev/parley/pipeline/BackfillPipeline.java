@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
@@ -52,6 +53,12 @@ public final class BackfillPipeline {
     } catch (TenantConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (!DirectRunner.class.equals(options.getRunner())) {
+      // The job runs on its runner's workers, its progress on the parley.Backfill counters; a Flex Template launcher
+      // must submit it and exit.
+      pipeline.run();
       return;
     }
     // The DirectRunner blocks in run() unless told otherwise; progress needs the job to run in the background.

@@ -8,6 +8,7 @@ import dev.parley.transforms.ParseArrival;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
@@ -43,7 +44,11 @@ public final class IngestPipeline {
       System.exit(2);
       return;
     }
-    PipelineResult.State state = pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    if (!DirectRunner.class.equals(options.getRunner())) {
+      return; // The job runs on its runner's workers; a Flex Template launcher must submit it and exit.
+    }
+    PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("pipeline ended in state " + state);
     }

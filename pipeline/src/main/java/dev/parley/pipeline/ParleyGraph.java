@@ -18,6 +18,7 @@ import dev.parley.transforms.admission.RedisEndpoint;
 import dev.parley.transforms.batch.GeminiBatchMode;
 import dev.parley.transforms.calendar.CalendarEndpoints;
 import dev.parley.transforms.crm.WriteCallsToCrm;
+import dev.parley.transforms.deadletter.PublishDeadLetters;
 import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
 import dev.parley.transforms.spanner.SpannerTargets;
@@ -93,10 +94,18 @@ final class ParleyGraph {
     failures.add(processed.failures().apply("CountDeadLettered", CountElements.as(CALLS, "dead_lettered")));
     PCollection<CallRecord> calls = processed.output().apply("CountTranscribed", CountElements.as(CALLS, "transcribed"));
     failures.add(calls.apply("Sinks", sinks()));
-    PCollectionList.of(failures)
-        .apply("AllDeadLetters", Flatten.pCollections())
-        .apply("StoreDeadLetters", LocalStore.writeDeadLetters(options.getOutputDir(), runId));
+    PCollection<DeadLetter> deadLetters = PCollectionList.of(failures).apply("AllDeadLetters", Flatten.pCollections());
+    deadLetters.apply("StoreDeadLetters", LocalStore.writeDeadLetters(deadLetterDir(), runId));
+    if (options.getDeadLetterTopic() != null && !options.getDeadLetterTopic().isBlank()) {
+      deadLetters.apply("PublishDeadLetters", PublishDeadLetters.to(options.getDeadLetterTopic()));
+    }
     return pipeline;
+  }
+
+  /** Where the dead_letters table goes: {@code --deadLetterDir}, or the output folder. */
+  private String deadLetterDir() {
+    String dir = options.getDeadLetterDir();
+    return dir == null || dir.isBlank() ? options.getOutputDir() : absolute(dir);
   }
 
   private Transcribe transcribe(ModelEndpoints endpoints) {

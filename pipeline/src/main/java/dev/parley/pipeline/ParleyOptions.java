@@ -50,6 +50,18 @@ public interface ParleyOptions extends PipelineOptions {
 
   void setSpeechEndpoint(String value);
 
+  @Description("Folder of the dead_letters-*.jsonl table (local or gs://): every dead letter of the job, one JSON "
+      + "object a line, what ./parley dlq replay reads. Defaults to --outputDir. Example: gs://parley-dead-letters/ingest")
+  String getDeadLetterDir();
+
+  void setDeadLetterDir(String value);
+
+  @Description("Pub/Sub topic that also receives every dead letter: its dead_letters row as JSON, with attributes "
+      + "tenantId, errorCode and stage for subscription filters. Example: projects/my-project/topics/parley-dead-letters")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
   @Description("Attempts per call at the model when it answers 429 or 5xx, times out or fails at the network level; "
       + "then the call is dead-lettered with the last error's code. Waits follow the service's RetryInfo, else "
       + "exponential backoff from 2 s to 2 min.")

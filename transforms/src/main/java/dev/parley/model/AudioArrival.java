@@ -40,6 +40,21 @@ public abstract class AudioArrival {
 
   public abstract @Nullable CallMetadata getMetadata();
 
+  /**
+   * Set on an arrival that replays a dead letter ({@code parley dlq replay}): the dead letter's id. The call keeps
+   * its id, so it rewrites the same rows and CRM records; this only lets it past {@code Dedupe}, which has seen the
+   * call id before, once per dead letter.
+   */
+  public abstract @Nullable String getReplayOf();
+
+  /**
+   * What one processing of the call is keyed by, where a call id is remembered as seen or done: the call id, or
+   * for a replay the call id and the dead letter it replays, so a replay is processed once however often it is sent.
+   */
+  public String processingKey() {
+    return getReplayOf() == null ? getCallId() : getCallId() + "/replay/" + getReplayOf();
+  }
+
   public static Builder builder() {
     return new AutoValue_AudioArrival.Builder();
   }
@@ -65,6 +80,8 @@ public abstract class AudioArrival {
     public abstract Builder setEventTime(Instant value);
 
     public abstract Builder setMetadata(@Nullable CallMetadata value);
+
+    public abstract Builder setReplayOf(@Nullable String value);
 
     public abstract AudioArrival build();
   }

@@ -26,7 +26,9 @@ import org.joda.time.Duration;
  * object seen by notification and by polling, a replayed event. {@link #byFileVersion}: a watched folder's
  * listings, which name every recent file again each time. Keyed, so it costs one tiny state cell per key, spread
  * evenly over workers; the cell expires after {@code window} so state stays bounded in a job that runs for
- * months. Repeats later than that are caught by the idempotent sinks.
+ * months. Repeats later than that are caught by the idempotent sinks. A replay of a dead letter is keyed by the
+ * call id and the dead letter ({@link AudioArrival#processingKey}): it is let through once although the call was
+ * seen.
  */
 public final class Dedupe<T> extends PTransform<PCollection<T>, PCollection<T>> {
   static final String STAGE = "Dedupe";
@@ -44,7 +46,7 @@ public final class Dedupe<T> extends PTransform<PCollection<T>, PCollection<T>> 
   }
 
   public static Dedupe<AudioArrival> byCallId() {
-    return new Dedupe<>(AudioArrival::getCallId, AudioArrival::getTenantId, DEFAULT_WINDOW);
+    return new Dedupe<>(AudioArrival::processingKey, AudioArrival::getTenantId, DEFAULT_WINDOW);
   }
 
   /** One element per file and modification time: a file rewritten later is a new version, and passes. */

@@ -11,6 +11,7 @@ import dev.parley.transforms.audio.AudioPreparation;
 import dev.parley.transforms.audio.AudioProbeException;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.io.IOException;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -94,14 +95,14 @@ public final class PrepareAudio
         metrics.incTenant(prepared.derived() ? "derived_calls" : "untouched_calls", tenantId, 1);
         metrics.incTenant("parts", tenantId, prepared.calls().size());
         metrics.distribution("prepare_ms").update((System.nanoTime() - started) / 1_000_000);
-        LOG.atDebug().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+        KeyValuesInMdc.forCall(LOG.atDebug(), tenantId, call.getArrival().getCallId())
             .addKeyValue("rawMillis", prepared.rawMillis()).addKeyValue("billedMillis", prepared.billedMillis())
             .addKeyValue("parts", prepared.calls().size()).log("audio prepared");
         prepared.calls().forEach(out.get(PREPARED)::output);
       } catch (AudioProbeException e) {
         fail(out, call, e.code(), e.getMessage());
       } catch (IOException e) {
-        LOG.atWarn().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+        KeyValuesInMdc.forCall(LOG.atWarn(), tenantId, call.getArrival().getCallId()).addKeyValue("stage", STAGE)
             .log("cannot read recording: {}", e.toString());
         fail(out, call, ErrorCode.AUDIO_READ_FAILED, "cannot read the recording: " + DeadLetters.describe(e));
       }
@@ -109,10 +110,9 @@ public final class PrepareAudio
 
     private void fail(MultiOutputReceiver out, ProbedAudio call, ErrorCode code, String message) {
       metrics.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
-      LOG.atWarn().addKeyValue("tenantId", call.getArrival().getTenantId())
-          .addKeyValue("callId", call.getArrival().getCallId()).addKeyValue("errorCode", code.name())
-          .log("call dead-lettered");
-      out.get(DeadLetters.TAG).output(DeadLetters.of(STAGE, code, message, call.getArrival(), 1, encoder, call));
+      DeadLetter deadLetter = DeadLetters.of(STAGE, code, message, call.getArrival(), 1, encoder, call);
+      KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).log("call dead-lettered");
+      out.get(DeadLetters.TAG).output(deadLetter);
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.parley.transforms.audio.AudioProbe;
 import dev.parley.transforms.audio.AudioProbeException;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -90,7 +91,7 @@ public final class ProbeAudio
       } catch (AudioProbeException e) {
         fail(out, arrival, e.code(), e.getMessage());
       } catch (IOException e) {
-        LOG.atWarn().addKeyValue("tenantId", arrival.getTenantId()).addKeyValue("callId", arrival.getCallId())
+        KeyValuesInMdc.forCall(LOG.atWarn(), arrival.getTenantId(), arrival.getCallId()).addKeyValue("stage", STAGE)
             .log("cannot read recording header: {}", e.toString());
         fail(out, arrival, ErrorCode.AUDIO_READ_FAILED, "cannot read the recording: " + DeadLetters.describe(e));
       }

@@ -6,6 +6,7 @@ import dev.parley.model.AudioArrival;
 import dev.parley.model.CallMetadata;
 import dev.parley.transforms.arrival.CallMetadataJson;
 import dev.parley.transforms.arrival.PubsubArrivals;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class ReadSidecar extends PTransform<PCollection<AudioArrival>, PCo
         out.output(arrival);
       } catch (IOException | RuntimeException e) {
         metrics.incTenant("sidecars_unreadable", arrival.getTenantId(), 1);
-        LOG.atWarn().addKeyValue("tenantId", arrival.getTenantId()).addKeyValue("callId", arrival.getCallId())
+        KeyValuesInMdc.forCall(LOG.atWarn(), arrival.getTenantId(), arrival.getCallId()).addKeyValue("stage", STAGE)
             .log("sidecar {} ignored: {}", sidecar, e.getClass().getSimpleName() + ": " + e.getMessage());
         out.output(arrival);
       }

@@ -7,6 +7,7 @@ import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.stitch.PartStitcher;
 import java.util.ArrayList;
@@ -82,7 +83,8 @@ public final class StitchChunks
       throw new IllegalStateException(e);
     }
     PCollectionTuple stitched = split.get(1)
-        .apply("KeyByCall", WithKeys.of((CallRecord r) -> r.getTenantId() + "/" + r.getPart().getParentArrival().getCallId())
+        .apply("KeyByCall", WithKeys.of(
+                (CallRecord r) -> r.getTenantId() + "/" + r.getPart().getParentArrival().processingKey())
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), records.getCoder()))
         .apply("CollectParts", ParDo.of(new CollectPartsFn(encoder))
@@ -154,10 +156,9 @@ public final class StitchChunks
           + " parts were transcribed; the dead letters of the others (call ids " + call.getCallId()
           + "-*) say why";
       metrics.incTenant("dead_letters", call.getTenantId(), 1);
-      LOG.atWarn().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
-          .addKeyValue("errorCode", ErrorCode.AUDIO_PARTS_MISSING.name()).log("call dead-lettered");
-      out.get(DeadLetters.TAG).output(
-          DeadLetters.of(STAGE, ErrorCode.AUDIO_PARTS_MISSING, message, call, 1, encoder, call));
+      DeadLetter deadLetter = DeadLetters.of(STAGE, ErrorCode.AUDIO_PARTS_MISSING, message, call, 1, encoder, call);
+      KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).log("call dead-lettered");
+      out.get(DeadLetters.TAG).output(deadLetter);
       parts.clear();
       done.write(true);
     }

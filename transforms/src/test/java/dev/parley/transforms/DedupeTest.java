@@ -49,4 +49,17 @@ public class DedupeTest {
     PAssert.that(out).containsInAnyOrder("gs://b/1.wav", "gs://b/3.wav");
     pipeline.run().waitUntilFinish();
   }
+
+  @Test
+  public void letsAReplayOfASeenCallThroughOncePerDeadLetter() {
+    AudioArrival first = arrival("gs://b/1.wav", 1, "m1");
+    AudioArrival replay = first.toBuilder().setReplayOf("dl-1").build();
+    PCollection<String> out = pipeline
+        .apply(Create.of(first, replay, replay, first.toBuilder().setReplayOf("dl-2").build()))
+        .apply(Dedupe.byCallId())
+        .apply(MapElements.into(TypeDescriptors.strings()).via(a -> a.getCallId() + "#" + a.getReplayOf()));
+    String call = first.getCallId();
+    PAssert.that(out).containsInAnyOrder(call + "#null", call + "#dl-1", call + "#dl-2");
+    pipeline.run().waitUntilFinish();
+  }
 }

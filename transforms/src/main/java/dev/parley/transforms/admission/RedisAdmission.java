@@ -2,6 +2,7 @@ package dev.parley.transforms.admission;
 
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -211,7 +212,7 @@ public final class RedisAdmission implements AdmissionControl, AutoCloseable {
         line.running.put(ticket, held);
         granted = true;
       } else if (status < 0) {
-        LOG.atWarn().addKeyValue("tenantId", held.tenant.id()).addKeyValue("project", project)
+        KeyValuesInMdc.forTenant(LOG.atWarn(), held.tenant.id()).addKeyValue("project", project)
             .log("the admission store no longer knows a waiting call (lease lost or Redis restarted); it is put in line again");
         held.id = (String) store.run(SCRIPT, List.of(line.key),
             enqueueArgs(project, held.limits, held.tenant, ticket.cost)).get(0);
@@ -266,7 +267,7 @@ public final class RedisAdmission implements AdmissionControl, AutoCloseable {
         int i = 0;
         for (Ticket ticket : held.values()) {
           if ((Long) reply.get(i++) == 0 && ticket.isGranted()) {
-            LOG.atWarn().addKeyValue("tenantId", ticket.tenantId()).addKeyValue("project", entry.getKey())
+            KeyValuesInMdc.forTenant(LOG.atWarn(), ticket.tenantId()).addKeyValue("project", entry.getKey())
                 .log("a call's lease ran out while it was in flight: its slot was freed early");
           }
         }

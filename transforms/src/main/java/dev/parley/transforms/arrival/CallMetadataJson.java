@@ -1,6 +1,8 @@
 package dev.parley.transforms.arrival;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.CallMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +39,29 @@ public final class CallMetadataJson {
         .setAgent(text(call, "agent"))
         .setStartTime(time(text(call, "startTime")))
         .build();
+  }
+
+  /** The {@code call} object of an arrival event that carries {@code metadata}: the inverse of {@link #fromCall}. */
+  public static ObjectNode toCall(CallMetadata metadata) {
+    ObjectNode call = JsonNodeFactory.instance.objectNode();
+    putText(call, "externalCallId", metadata.getExternalCallId());
+    putText(call, "direction", metadata.getDirection());
+    putText(call, "fromNumber", metadata.getFromNumber());
+    putText(call, "toNumber", metadata.getToNumber());
+    if (metadata.getParticipantEmails() != null) {
+      metadata.getParticipantEmails().forEach(call.putArray("participantEmails")::add);
+    }
+    putText(call, "agent", metadata.getAgent());
+    if (metadata.getStartTime() != null) {
+      call.put("startTime", java.time.Instant.ofEpochMilli(metadata.getStartTime().getMillis()).toString());
+    }
+    return call;
+  }
+
+  private static void putText(ObjectNode node, String field, @Nullable String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
   }
 
   /**

@@ -131,6 +131,7 @@ public final class PubsubArrivals {
         .setContentType(event.path("contentType").asText(null))
         .setEventTime(updated != null ? updated : publishTime)
         .setMetadata(CallMetadataJson.fromCall(event.path("call")))
+        .setReplayOf(event.path("replayOf").asText(null))
         .build());
   }
 

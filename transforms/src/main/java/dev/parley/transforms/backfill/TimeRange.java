@@ -36,7 +36,7 @@ public final class TimeRange implements Serializable {
   }
 
   public static TimeRange of(@Nullable String from, @Nullable String to, Basis basis) {
-    return new TimeRange(parse(from), parse(to), basis);
+    return new TimeRange(parseTime(from), parseTime(to), basis);
   }
 
   public boolean contains(MatchResult.Metadata file) {
@@ -60,14 +60,31 @@ public final class TimeRange implements Serializable {
     return Optional.ofNullable(found);
   }
 
-  private static @Nullable Instant parse(@Nullable String value) {
+  /**
+   * An ISO-8601 instant or date, or {@code today} / {@code yesterday} (00:00 UTC of that day, at launch): a scheduled
+   * launch's body is fixed, so a nightly backfill names its range relative to when it runs.
+   */
+  public static @Nullable Instant parseTime(@Nullable String value) {
     if (value == null || value.isBlank()) {
       return null;
+    }
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    switch (value.strip()) {
+      case "today":
+        return startOf(today);
+      case "yesterday":
+        return startOf(today.minusDays(1));
+      default:
+        break;
     }
     try {
       return new Instant(java.time.Instant.parse(value).toEpochMilli());
     } catch (java.time.format.DateTimeParseException e) {
-      return new Instant(LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+      return startOf(LocalDate.parse(value));
     }
+  }
+
+  private static Instant startOf(LocalDate day) {
+    return new Instant(day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
   }
 }

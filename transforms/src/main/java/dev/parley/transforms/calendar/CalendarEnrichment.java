@@ -8,6 +8,7 @@ import dev.parley.tenant.SecretRedactor;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.deadletter.DeadLetters;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.ratelimit.LocalRateLimiter;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class CalendarEnrichment implements AutoCloseable {
     if (!match.hasMeeting()) {
       metrics.incTenant(outcome + "_" + match.getReason().toLowerCase(Locale.ROOT), call.getTenantId(), 1);
     }
-    LOG.atDebug().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
+    KeyValuesInMdc.forCall(LOG.atDebug(), call.getTenantId(), call.getCallId())
         .addKeyValue("calendarStatus", match.getStatus()).addKeyValue("reason", match.getReason())
         .addKeyValue("decidedBy", match.getDecidedBy()).addKeyValue("candidates", match.getCandidateCount())
         .log("calendar enrichment");
@@ -73,7 +74,7 @@ public final class CalendarEnrichment implements AutoCloseable {
   private static CalendarMatch missing(CallRecord call, CalendarMissReason reason, String detail, String calendarId,
       Instant start) {
     String redacted = SecretRedactor.redact(detail);
-    LOG.atWarn().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
+    KeyValuesInMdc.forCall(LOG.atWarn(), call.getTenantId(), call.getCallId())
         .addKeyValue("reason", reason.name()).log("calendar lookup failed, the call goes on without its meeting: {}",
             redacted);
     return CalendarMatch.missing(reason, redacted, calendarId, start);

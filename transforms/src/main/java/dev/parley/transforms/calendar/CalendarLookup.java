@@ -7,6 +7,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.parley.model.CalendarMissReason;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.metrics.ThrottledWaits;
 import dev.parley.transforms.ratelimit.RateLimiter;
@@ -109,7 +110,7 @@ final class CalendarLookup {
               : CalendarLookupException.permanent(e.reason(), e.getMessage() + " (" + attempt + " attempts)");
         }
         metrics.incTenant("retries", tenant.id(), 1);
-        LOG.atInfo().addKeyValue("tenantId", tenant.id()).addKeyValue("reason", e.reason().name())
+        KeyValuesInMdc.forTenant(LOG.atInfo(), tenant.id()).addKeyValue("reason", e.reason().name())
             .addKeyValue("attempt", attempt).addKeyValue("waitMillis", wait)
             .log("calendar lookup failed, will retry: {}", e.getMessage());
         waits.waitFor(wait, tenant.id(), "calendar_retry");

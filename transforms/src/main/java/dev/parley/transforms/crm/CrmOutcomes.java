@@ -2,8 +2,10 @@ package dev.parley.transforms.crm;
 
 import dev.parley.model.CallRecord;
 import dev.parley.model.CrmSync;
+import dev.parley.model.DeadLetter;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.io.Serializable;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -29,15 +31,14 @@ final class CrmOutcomes implements Serializable {
       return;
     }
     metrics.incTenant("dead_letters", call.getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
-        .addKeyValue("crm", pushed.crm()).addKeyValue("errorCode", pushed.code().name())
-        .log("CRM push dead-lettered: {}", pushed.message());
+    DeadLetter deadLetter = DeadLetters.of(WriteCallsToCrm.STAGE, pushed.code(), pushed.message(), call.getTenantId(),
+        call.getSourceUri(), call.getCallId(), pushed.attempts(), encoder.typeName(), encoder.encode(call));
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).addKeyValue("crm", pushed.crm())
+        .log("CRM push dead-lettered: {}", deadLetter.getMessage());
     if (!"none".equals(pushed.crm())) {
       out.get(WriteCallsToCrm.SYNCS).output(CrmPusher.sync(call, pushed.crm(), pushed.attempts())
           .setStatus(CrmSync.FAILED).setErrorCode(pushed.code().name()).setLastError(pushed.message()).build());
     }
-    out.get(DeadLetters.TAG).output(DeadLetters.of(WriteCallsToCrm.STAGE, pushed.code(), pushed.message(),
-        call.getTenantId(), call.getSourceUri(), call.getCallId(), pushed.attempts(), encoder.typeName(),
-        encoder.encode(call)));
+    out.get(DeadLetters.TAG).output(deadLetter);
   }
 }

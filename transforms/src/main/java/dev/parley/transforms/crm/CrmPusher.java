@@ -9,6 +9,7 @@ import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.transforms.deadletter.DeadLetters;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import dev.parley.transforms.metrics.ThrottledWaits;
 import dev.parley.transforms.ratelimit.LocalRateLimiter;
@@ -113,8 +114,8 @@ final class CrmPusher implements AutoCloseable {
               + budget.requests() + " request(s))", attempt, e.blockedUntil() == null && isPassing(e.code()));
         }
         metrics.incTenant("retries", call.getTenantId(), 1);
-        LOG.atInfo().addKeyValue("tenantId", call.getTenantId()).addKeyValue("callId", call.getCallId())
-            .addKeyValue("crm", kind).addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempt)
+        KeyValuesInMdc.forCall(LOG.atInfo(), call.getTenantId(), call.getCallId())
+            .addKeyValue("stage", WriteCallsToCrm.STAGE).addKeyValue("crm", kind).addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempt)
             .addKeyValue("waitMillis", wait.toMillis()).log("CRM push failed, will retry");
         waits.waitFor(wait, call.getTenantId(), "crm_retry");
       }

@@ -8,6 +8,7 @@ import com.google.cloud.spanner.Value;
 import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.transforms.deadletter.DeadLetters;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.util.Map;
 import org.apache.beam.sdk.io.gcp.spanner.MutationGroup;
@@ -41,14 +42,14 @@ final class FailedGroupToDeadLetterFn extends DoFn<MutationGroup, DeadLetter> {
     String tenantId = text(primary.get("TenantId"));
     String callId = text(primary.get("CallId"));
     metrics.incTenant("dead_letters", tenantId, 1);
-    LOG.atWarn().addKeyValue("tenantId", tenantId).addKeyValue("callId", callId)
-        .addKeyValue("database", database.path()).addKeyValue("table", group.primary().getTable())
-        .log("Spanner write failed; call dead-lettered");
-    out.output(DeadLetters.of(stage, ErrorCode.STORE_WRITE_FAILED,
+    DeadLetter deadLetter = DeadLetters.of(stage, ErrorCode.STORE_WRITE_FAILED,
         "Spanner did not commit the call's " + group.size() + " mutations (" + group.primary().getTable()
             + " and its rows) to " + database.path() + " within the commit deadline and retries; the worker log"
             + " has Spanner's status",
-        tenantId, text(primary.get("SourceUri")), callId, 1, PAYLOAD_TYPE, payload(group)));
+        tenantId, text(primary.get("SourceUri")), callId, 1, PAYLOAD_TYPE, payload(group));
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).addKeyValue("database", database.path())
+        .addKeyValue("table", group.primary().getTable()).log("Spanner write failed; call dead-lettered");
+    out.output(deadLetter);
   }
 
   private static @Nullable String text(@Nullable Value value) {

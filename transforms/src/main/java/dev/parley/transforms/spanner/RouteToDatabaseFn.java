@@ -1,12 +1,14 @@
 package dev.parley.transforms.spanner;
 
 import dev.parley.model.CallKeyed;
+import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.tenant.ReloadingTenantRegistry;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.util.List;
 import java.util.Optional;
@@ -75,9 +77,10 @@ final class RouteToDatabaseFn<T extends CallKeyed> extends DoFn<T, T> {
 
   private void fail(MultiOutputReceiver out, T element, ErrorCode code, String message) {
     metrics.incTenant("dead_letters", element.getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", element.getTenantId()).addKeyValue("callId", element.getCallId())
-        .addKeyValue("errorCode", code.name()).log("call not routed to Spanner: {}", message);
-    out.get(DeadLetters.TAG).output(DeadLetters.of(stage, code, message, element.getTenantId(), null,
-        element.getCallId(), 1, encoder.typeName(), encoder.encode(element)));
+    DeadLetter deadLetter = DeadLetters.of(stage, code, message, element.getTenantId(), null, element.getCallId(), 1,
+        encoder.typeName(), encoder.encode(element));
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter)
+        .log("call not routed to Spanner: {}", deadLetter.getMessage());
+    out.get(DeadLetters.TAG).output(deadLetter);
   }
 }

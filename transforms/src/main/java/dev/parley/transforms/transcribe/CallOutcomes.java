@@ -1,6 +1,7 @@
 package dev.parley.transforms.transcribe;
 
 import dev.parley.model.CallRecord;
+import dev.parley.model.DeadLetter;
 import dev.parley.model.ErrorCode;
 import dev.parley.model.ProbedAudio;
 import dev.parley.model.Transcript;
@@ -9,6 +10,7 @@ import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantRegistry;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
@@ -29,10 +31,9 @@ public final class CallOutcomes {
   public static CallOutcome failed(String stage, PayloadEncoder<ProbedAudio> encoder, ProbedAudio call, ErrorCode code,
       String message, int attempts, StageMetrics.Deltas deltas) {
     deltas.incTenant("dead_letters", call.getArrival().getTenantId(), 1);
-    LOG.atWarn().addKeyValue("tenantId", call.getArrival().getTenantId())
-        .addKeyValue("callId", call.getArrival().getCallId()).addKeyValue("errorCode", code.name())
-        .addKeyValue("attempts", attempts).log("call dead-lettered");
-    return new CallOutcome(null, DeadLetters.of(stage, code, message, call.getArrival(), attempts, encoder, call), deltas);
+    DeadLetter deadLetter = DeadLetters.of(stage, code, message, call.getArrival(), attempts, encoder, call);
+    KeyValuesInMdc.forDeadLetter(LOG.atWarn(), deadLetter).log("call dead-lettered");
+    return new CallOutcome(null, deadLetter, deltas);
   }
 
   /**

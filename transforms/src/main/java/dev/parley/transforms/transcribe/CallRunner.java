@@ -11,6 +11,7 @@ import dev.parley.transforms.admission.QuotaHolder;
 import dev.parley.transforms.admission.Ticket;
 import dev.parley.transforms.deadletter.DeadLetters;
 import dev.parley.transforms.deadletter.PayloadEncoder;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.StageMetrics;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -107,7 +108,7 @@ public final class CallRunner {
           }
           long waitMillis = e.retryAfter() != null ? jitter(e.retryAfter().toMillis()) : nextBackoff(backoff);
           deltas.incTenant("retries", tenantId, 1);
-          LOG.atInfo().addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
+          KeyValuesInMdc.forCall(LOG.atInfo(), tenantId, call.getArrival().getCallId()).addKeyValue("stage", stage)
               .addKeyValue("errorCode", e.code().name()).addKeyValue("attempt", attempts)
               .addKeyValue("waitMillis", waitMillis).log("model call failed, will retry");
           if (waitMillis > 0) {
@@ -127,8 +128,8 @@ public final class CallRunner {
       Thread.currentThread().interrupt();
       return failed(call, ErrorCode.INTERNAL, "interrupted while waiting to call the model", attempts, deltas);
     } catch (RuntimeException e) {
-      LOG.atError().setCause(e).addKeyValue("tenantId", tenantId).addKeyValue("callId", call.getArrival().getCallId())
-          .log("unexpected failure while transcribing");
+      KeyValuesInMdc.forCall(LOG.atError(), tenantId, call.getArrival().getCallId()).addKeyValue("stage", stage)
+          .setCause(e).log("unexpected failure while transcribing");
       return failed(call, ErrorCode.INTERNAL, DeadLetters.describe(e), attempts, deltas);
     } finally {
       if (prepared != null) {

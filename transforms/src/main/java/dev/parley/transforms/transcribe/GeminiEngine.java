@@ -22,6 +22,7 @@ import dev.parley.model.Transcript;
 import dev.parley.tenant.SecretResolver;
 import dev.parley.tenant.SecretUnavailableException;
 import dev.parley.tenant.TenantConfig;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -207,8 +208,8 @@ public final class GeminiEngine implements TranscriptionEngine {
       try {
         client.files.delete(uploadedFile, null);
       } catch (RuntimeException e) {
-        LOG.atWarn().addKeyValue("tenantId", request.call().getArrival().getTenantId())
-            .addKeyValue("callId", request.call().getArrival().getCallId())
+        KeyValuesInMdc.forCall(LOG.atWarn(), request.call().getArrival().getTenantId(),
+                request.call().getArrival().getCallId())
             .log("could not delete uploaded file {}: {}", uploadedFile, e.getClass().getSimpleName());
       }
     }
