@@ -8,6 +8,7 @@ import com.google.genai.types.JobState;
 import dev.parley.model.ErrorCode;
 import dev.parley.tenant.TenantConfig;
 import dev.parley.tenant.TenantConfigSpec;
+import dev.parley.transforms.logging.KeyValuesInMdc;
 import dev.parley.transforms.metrics.ThrottledWaits;
 import dev.parley.transforms.transcribe.ModelEndpoints;
 import dev.parley.transforms.transcribe.TranscriptionException;
@@ -85,7 +86,7 @@ final class AwaitBatchJobFn extends BatchJobsFn<BatchJobRef, KV<String, BatchAns
               + e.code() + "): " + e.getMessage());
           return;
         }
-        LOG.atInfo().addKeyValue("tenantId", job.tenantId()).addKeyValue("job", job.jobName())
+        KeyValuesInMdc.forTenant(LOG.atInfo(), job.tenantId()).addKeyValue("job", job.jobName())
             .addKeyValue("errorCode", e.code().name()).log("batch job poll failed, will poll again");
       }
       if (System.currentTimeMillis() + wait > deadline) {
@@ -145,7 +146,7 @@ final class AwaitBatchJobFn extends BatchJobsFn<BatchJobRef, KV<String, BatchAns
     try {
       jobs.cancel(tenant, job.jobName());
     } catch (RuntimeException | TranscriptionException e) {
-      LOG.atWarn().addKeyValue("tenantId", job.tenantId()).addKeyValue("job", job.jobName())
+      KeyValuesInMdc.forTenant(LOG.atWarn(), job.tenantId()).addKeyValue("job", job.jobName())
           .log("could not cancel a batch job past its deadline: {}", e.getClass().getSimpleName());
     }
   }
