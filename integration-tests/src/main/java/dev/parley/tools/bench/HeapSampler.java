@@ -2,7 +2,9 @@ package dev.parley.tools.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,22 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HeapSampler implements AutoCloseable {
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
   private final AtomicLong peak = new AtomicLong();
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Thread thread;
+  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "heap-sampler");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public HeapSampler(long periodMillis) {
-    thread = new Thread(() -> {
-      while (running.get()) {
-        peak.accumulateAndGet(liveNow(), Math::max);
-        try {
-          Thread.sleep(periodMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
-    thread.setDaemon(true);
-    thread.start();
+    sampler.scheduleWithFixedDelay(() -> peak.accumulateAndGet(liveNow(), Math::max),
+        0, periodMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Heap in use right after a full collection. */
@@ -43,8 +38,7 @@ public final class HeapSampler implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running.set(false);
-    thread.interrupt();
-    thread.join();
+    sampler.shutdownNow();
+    sampler.awaitTermination(1, TimeUnit.MINUTES);
   }
 }
