@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -143,6 +144,7 @@ public final class QuotaBench {
       throw new IllegalStateException("the streaming job ended early: " + state);
     }
     result.cancel();
+    awaitQuiet(emulator);
     long measureFrom = started + warmup.getMillis();
     long measureTo = started + streamingRun.getMillis();
 
@@ -166,6 +168,19 @@ public final class QuotaBench {
       }
     }
     return new Streaming(admittedCount, delays, ok, rejected, (measureTo - measureFrom) / 60_000.0);
+  }
+
+  /**
+   * A cancelled DirectRunner job stops starting bundles, but calls already running finish their attempts (the
+   * baseline's retry loops for a while): they are that run's requests, and must not land in the next run's record.
+   */
+  private static void awaitQuiet(GeminiEmulator emulator) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    int seen = -1;
+    while (emulator.requests().size() != seen && System.nanoTime() < deadline) {
+      seen = emulator.requests().size();
+      TimeUnit.SECONDS.sleep(15);
+    }
   }
 
   /**
