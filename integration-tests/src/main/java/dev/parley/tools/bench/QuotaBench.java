@@ -80,7 +80,6 @@ public final class QuotaBench {
 
   public String run(Path workdir) throws Exception {
     Map<String, String> fileOf = writeAudio(Files.createDirectories(workdir.resolve("audio")));
-    TenantConfigSpec config = writeTenants(Files.createDirectories(workdir.resolve("tenants")));
     GeminiEmulatorSettings settings = GeminiEmulatorSettings.builder().limits(projectRpm, 0).latency(200, 0).build();
     try (GeminiEmulator emulator = GeminiEmulator.start(0, settings)) {
       ModelEndpoints endpoints = ModelEndpoints.googleDefault().withGemini(emulator.baseUrl());
@@ -88,11 +87,14 @@ public final class QuotaBench {
 
       System.out.printf(Locale.ROOT, "project limit %d requests/min; tenant limits %d/min each; %s per streaming run%n",
           projectRpm, TENANT_RPM, streamingRun);
-      Streaming parley = streaming(emulator, config, endpoints, fileOf, tenantOfDigest, tenants, true);
-      Streaming calm = streaming(emulator, config, endpoints, fileOf, tenantOfDigest,
+      Streaming parley = streaming(emulator, "parley", tenantsOfRun(workdir, "parley"), endpoints, fileOf,
+          tenantOfDigest, tenants, true);
+      Streaming calm = streaming(emulator, "calm", tenantsOfRun(workdir, "calm"), endpoints, fileOf, tenantOfDigest,
           tenants.stream().filter(t -> !t.id().equals("noisy")).toList(), true);
-      Streaming baseline = streaming(emulator, config, endpoints, fileOf, tenantOfDigest, tenants, false);
-      double[] batch = batch(emulator, config, endpoints, fileOf, tenantOfDigest);
+      double[] batch = batch(emulator, "batch", tenantsOfRun(workdir, "batch"), endpoints, fileOf, tenantOfDigest);
+      // Last: its calls keep retrying after it is cancelled, for up to a minute each, and would slow a later run.
+      Streaming baseline = streaming(emulator, "baseline", tenantsOfRun(workdir, "baseline"), endpoints, fileOf,
+          tenantOfDigest, tenants, false);
 
       double utilization = parley.ok() / (projectRpm * parley.minutes());
       double jain = jain(parley);
@@ -111,7 +113,7 @@ public final class QuotaBench {
     }
   }
 
-  private Streaming streaming(GeminiEmulator emulator, TenantConfigSpec config, ModelEndpoints endpoints,
+  private Streaming streaming(GeminiEmulator emulator, String run, TenantConfigSpec config, ModelEndpoints endpoints,
       Map<String, String> fileOf, Map<String, String> tenantOfDigest, List<Tenant> arriving, boolean admitted)
       throws Exception {
     emulator.reset();
@@ -151,7 +153,7 @@ public final class QuotaBench {
     Map<String, Long> admittedCount = new LinkedHashMap<>();
     long ok = 0;
     long rejected = 0;
-    for (RecordedRequest request : emulator.requests()) {
+    for (RecordedRequest request : requestsOf(emulator, run)) {
       if (request.status() == 429) {
         rejected++;
       }
@@ -172,7 +174,7 @@ public final class QuotaBench {
 
   /**
    * A cancelled DirectRunner job stops starting bundles, but calls already running finish their attempts (the
-   * baseline's retry loops for a while): they are that run's requests, and must not land in the next run's record.
+   * baseline's retry loops for a while): let them end before the next run competes with them for the machine.
    */
   private static void awaitQuiet(GeminiEmulator emulator) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -188,7 +190,7 @@ public final class QuotaBench {
    * that all are backlogged most of the run. Utilization is admitted work over what the binding limit allowed:
    * at each moment the smaller of the project limit and the sum of the limits of the tenants not yet done.
    */
-  private double[] batch(GeminiEmulator emulator, TenantConfigSpec config, ModelEndpoints endpoints,
+  private double[] batch(GeminiEmulator emulator, String run, TenantConfigSpec config, ModelEndpoints endpoints,
       Map<String, String> fileOf, Map<String, String> tenantOfDigest) {
     emulator.reset();
     double totalWeight = tenants.stream().mapToDouble(Tenant::weight).sum();
@@ -205,7 +207,7 @@ public final class QuotaBench {
     pipeline.apply(Create.of(calls)).apply(Transcribe.using(config, endpoints));
     pipeline.run().waitUntilFinish();
 
-    List<RecordedRequest> requests = emulator.requests();
+    List<RecordedRequest> requests = requestsOf(emulator, run);
     long rejected = requests.stream().filter(r -> r.status() == 429).count();
     Map<String, Long> lastOf = new LinkedHashMap<>();
     long first = Long.MAX_VALUE;
@@ -303,8 +305,25 @@ public final class QuotaBench {
     return tenantOf;
   }
 
-  private TenantConfigSpec writeTenants(Path dir) throws Exception {
-    Files.writeString(dir.resolve("project.key"), "bench-project-key");
+  /**
+   * Each run is a Gemini project of its own (its own API key, limited alike by the emulator): a cancelled run's
+   * calls still in line or retrying after a 429's RetryInfo (up to a minute) must not spend the next run's quota,
+   * in Parley's JVM-shared admission or at the emulator, nor count in its record.
+   */
+  private TenantConfigSpec tenantsOfRun(Path workdir, String run) throws Exception {
+    return writeTenants(Files.createDirectories(workdir.resolve("tenants-" + run)), keyOf(run));
+  }
+
+  private static String keyOf(String run) {
+    return "bench-key-" + run;
+  }
+
+  private static List<RecordedRequest> requestsOf(GeminiEmulator emulator, String run) {
+    return emulator.requests().stream().filter(r -> r.key().equals(keyOf(run))).toList();
+  }
+
+  private TenantConfigSpec writeTenants(Path dir, String key) throws Exception {
+    Files.writeString(dir.resolve("project.key"), key);
     StringBuilder yaml = new StringBuilder("""
         defaults:
           enabled: true
