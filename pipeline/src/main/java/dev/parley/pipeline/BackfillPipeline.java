@@ -5,14 +5,13 @@ import dev.parley.tenant.TenantConfigException;
 import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.ParseArrival;
 import dev.parley.transforms.backfill.OnlyTenant;
-import dev.parley.transforms.batch.GeminiBatchMode;
 import dev.parley.transforms.backfill.SkipStored;
 import dev.parley.transforms.backfill.StoredCallIds;
 import dev.parley.transforms.backfill.TimeRange;
+import dev.parley.transforms.batch.GeminiBatchMode;
 import dev.parley.transforms.metrics.CountElements;
 import dev.parley.transforms.spanner.SpannerDatabase;
 import dev.parley.transforms.spanner.SpannerTargets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -23,7 +22,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
@@ -41,20 +39,10 @@ public final class BackfillPipeline {
   private BackfillPipeline() {}
 
   public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help")) {
-      PipelineOptionsFactory.printHelp(System.out, BackfillOptions.class);
-      return;
-    }
-    PipelineOptionsFactory.register(BackfillOptions.class);
-    BackfillOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(BackfillOptions.class);
-    Pipeline pipeline;
-    try {
-      pipeline = create(options);
-    } catch (TenantConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    JobLauncher.launch(args, BackfillOptions.class, BackfillPipeline::create, BackfillPipeline::run);
+  }
+
+  private static void run(BackfillOptions options, Pipeline pipeline) {
     if (!DirectRunner.class.equals(options.getRunner())) {
       // The job runs on its runner's workers, its progress on the parley.Backfill counters; a Flex Template launcher
       // must submit it and exit.

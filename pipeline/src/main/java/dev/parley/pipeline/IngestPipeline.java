@@ -6,14 +6,12 @@ import dev.parley.transforms.DropFolderLayout;
 import dev.parley.transforms.DropFolderPoller;
 import dev.parley.transforms.ParseArrival;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
@@ -30,20 +28,10 @@ public final class IngestPipeline {
   private IngestPipeline() {}
 
   public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help")) {
-      PipelineOptionsFactory.printHelp(System.out, IngestOptions.class);
-      return;
-    }
-    PipelineOptionsFactory.register(IngestOptions.class);
-    IngestOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(IngestOptions.class);
-    Pipeline pipeline;
-    try {
-      pipeline = create(options);
-    } catch (TenantConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    JobLauncher.launch(args, IngestOptions.class, IngestPipeline::create, IngestPipeline::run);
+  }
+
+  private static void run(IngestOptions options, Pipeline pipeline) {
     PipelineResult result = pipeline.run();
     if (!DirectRunner.class.equals(options.getRunner())) {
       return; // The job runs on its runner's workers; a Flex Template launcher must submit it and exit.
