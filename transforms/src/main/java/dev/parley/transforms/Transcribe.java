@@ -271,10 +271,22 @@ public abstract class Transcribe
           admitting.add(new Admitting(call, tenant.get(), runner.enqueue(tenant.get(), config, call)));
         }
       }
-      for (Admitting next : admitting) {
-        long waited = admission.await(QuotaHolder.of(next.tenant()).key(), next.ticket());
-        TranscriptionEngine engine = engine(next.tenant());
-        outcomes.add(executor.submit(() -> runner.run(next.call(), next.tenant(), config, engine, next.ticket(), waited)));
+      int started = 0;
+      try {
+        for (Admitting next : admitting) {
+          long waited = admission.await(QuotaHolder.of(next.tenant()).key(), next.ticket());
+          TranscriptionEngine engine = engine(next.tenant());
+          outcomes.add(executor.submit(() -> runner.run(next.call(), next.tenant(), config, engine, next.ticket(), waited)));
+          started++;
+        }
+      } catch (InterruptedException | RuntimeException e) {
+        // The bundle fails and is retried with tickets of its own: these must neither stay in line nor hold slots.
+        for (Admitting left : admitting.subList(started, admitting.size())) {
+          String project = QuotaHolder.of(left.tenant()).key();
+          admission.cancel(project, left.ticket());
+          admission.release(project, left.ticket());
+        }
+        throw e;
       }
       for (CompletableFuture<CallOutcome> future : outcomes) {
         CallOutcome outcome = future.join();

@@ -2,6 +2,7 @@ package dev.parley.transforms.admission;
 
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
+import java.util.concurrent.TimeUnit;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -30,4 +31,26 @@ public interface AdmissionControl {
 
   /** Blocks until the call is admitted; returns the time it waited, in nanos. */
   long await(String project, Ticket ticket) throws InterruptedException;
+
+  /**
+   * Counts a request of an admitted call as sent now and returns 0, unless sending it would put more than the
+   * project's limits into the service's sliding minute (grants reach the wire late, see {@link SendWindow}): then
+   * counts nothing and returns the nanos after which to ask again.
+   */
+  long trySend(String project, ModelConfig.@Nullable ProjectLimits limits, CallCost cost);
+
+  /**
+   * Called by an admitted call right before each request goes out: waits until {@link #trySend} counts it. Asks
+   * again at least every second, so that a raised limit applies at once. Returns the nanos it waited (nearly
+   * always 0).
+   */
+  default long awaitSend(String project, ModelConfig.@Nullable ProjectLimits limits, CallCost cost)
+      throws InterruptedException {
+    long started = System.nanoTime();
+    long wait;
+    while ((wait = trySend(project, limits, cost)) > 0) {
+      TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
+    }
+    return System.nanoTime() - started;
+  }
 }

@@ -27,6 +27,7 @@ public final class LocalAdmission implements AdmissionControl {
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
     final ProjectScheduler scheduler;
+    final SendWindow sent = new SendWindow();
 
     Guarded(ProjectScheduler scheduler) {
       this.scheduler = scheduler;
@@ -43,7 +44,7 @@ public final class LocalAdmission implements AdmissionControl {
 
   @Override
   public Ticket enqueue(String project, ModelConfig.@Nullable ProjectLimits limits, TenantConfig tenant, CallCost cost) {
-    Guarded guarded = projects.computeIfAbsent(project, p -> new Guarded(new ProjectScheduler(limits, clock)));
+    Guarded guarded = guarded(project, limits);
     guarded.lock.lock();
     try {
       guarded.scheduler.configure(limits);
@@ -95,6 +96,17 @@ public final class LocalAdmission implements AdmissionControl {
   }
 
   @Override
+  public long trySend(String project, ModelConfig.@Nullable ProjectLimits limits, CallCost cost) {
+    Guarded guarded = guarded(project, limits);
+    guarded.lock.lock();
+    try {
+      return guarded.sent.trySend(limits, cost.tokens(), clock.getAsLong());
+    } finally {
+      guarded.lock.unlock();
+    }
+  }
+
+  @Override
   public long await(String project, Ticket ticket) throws InterruptedException {
     Guarded guarded = projects.get(project);
     guarded.lock.lock();
@@ -120,5 +132,9 @@ public final class LocalAdmission implements AdmissionControl {
     } finally {
       guarded.lock.unlock();
     }
+  }
+
+  private Guarded guarded(String project, ModelConfig.@Nullable ProjectLimits limits) {
+    return projects.computeIfAbsent(project, p -> new Guarded(new ProjectScheduler(limits, clock)));
   }
 }

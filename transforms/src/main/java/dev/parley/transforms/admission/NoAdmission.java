@@ -38,4 +38,9 @@ public final class NoAdmission implements AdmissionControl {
   public long await(String project, Ticket ticket) {
     return 0;
   }
+
+  @Override
+  public long trySend(String project, ModelConfig.@Nullable ProjectLimits limits, CallCost cost) {
+    return 0;
+  }
 }

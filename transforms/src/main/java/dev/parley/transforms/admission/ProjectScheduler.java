@@ -30,10 +30,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * one minute's refill never exceeds the limit, and the service never answers 429.
  *
  * <p>When the project is the binding limit, it is shared by weight among the tenants that have work, and only
- * among them (work-conserving): waiting calls are ordered by start-time fair queueing, and a tenant using less
- * than its weighted share may take the reserved half of the project's burst, which tenants over their share may
- * not touch. A quiet tenant therefore never waits behind a noisy one, and the noisy one still gets everything
- * the others leave.
+ * among them (work-conserving): waiting calls are ordered by start-time fair queueing, tenants under their
+ * weighted share first. Half of the project's burst is kept in reserve for quiet tenants: under their share, with
+ * no more calls waiting than their own burst. A backlogged tenant, even one under its share for the moment (its
+ * grants hover around it), catches up from the bucket's refill and never empties the reserve. A quiet tenant
+ * therefore never waits behind a noisy one, and the noisy one still gets everything the others leave.
  */
 public final class ProjectScheduler {
   /** Grants in this window decide whether a tenant is under its share. */
@@ -144,6 +145,8 @@ public final class ProjectScheduler {
     List<Ticket> granted = new ArrayList<>();
     long next = Long.MAX_VALUE;
     Map<String, Boolean> underShare = shares(now);
+    Map<String, Integer> inLine = new HashMap<>();
+    waiting.forEach(t -> inLine.merge(t.tenantId, 1, Integer::sum));
     List<Ticket> order = new ArrayList<>(waiting);
     order.sort(Comparator.comparing((Ticket t) -> !underShare.getOrDefault(t.tenantId, true))
         .thenComparingDouble(t -> t.startTag).thenComparingLong(t -> t.sequence));
@@ -155,7 +158,8 @@ public final class ProjectScheduler {
         continue;
       }
       boolean under = underShare.getOrDefault(ticket.tenantId, true);
-      long projectWait = Math.max(wait(requests, 1, under), wait(tokens, ticket.cost.tokens(), under));
+      boolean quiet = under && inLine.get(ticket.tenantId) <= tenant.quota.burst();
+      long projectWait = Math.max(wait(requests, 1, quiet), wait(tokens, ticket.cost.tokens(), quiet));
       if (projectWait != 0) {
         next = Math.min(next, projectWait);
         if (under) {
@@ -174,6 +178,7 @@ public final class ProjectScheduler {
       ticket.grantedNanos = now;
       virtualTime = Math.max(virtualTime, ticket.startTag);
       waiting.remove(ticket);
+      inLine.merge(ticket.tenantId, -1, Integer::sum);
       granted.add(ticket);
     }
     return new Dispatch(granted, next);
@@ -228,14 +233,14 @@ public final class ProjectScheduler {
 
   /**
    * Nanos until the project bucket can give {@code amount}, keeping half its capacity in reserve unless the
-   * tenant is under its share. A call larger than what may be taken at once waits for that much, then runs the
-   * bucket into debt, which later refill pays back: the rate still holds.
+   * tenant is quiet. A call larger than what may be taken at once waits for that much, then runs the bucket into
+   * debt, which later refill pays back: the rate still holds.
    */
-  private static long wait(@Nullable Limited limited, long amount, boolean underShare) {
+  private static long wait(@Nullable Limited limited, long amount, boolean quiet) {
     if (limited == null) {
       return 0;
     }
-    long reserve = underShare ? 0 : limited.capacity() / 2;
+    long reserve = quiet ? 0 : limited.capacity() / 2;
     long need = Math.min(amount, limited.capacity() - reserve) + reserve;
     return estimate(limited.bucket(), Math.max(1, need));
   }

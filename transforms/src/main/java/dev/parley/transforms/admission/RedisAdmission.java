@@ -39,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>How fairness works across workers.</b> A worker puts each call in line ({@code enqueue}: its start and
  * finish tags are computed from the tenant's weight and the call's cost, as in the local scheduler). Any worker
  * that asks ({@code dispatch}) admits every waiting call that may go now, its own or others': tenants under
- * their weighted share first (they may use the reserved half of the project burst), then fair-queueing order,
+ * their weighted share first (quiet ones may use the reserved half of the project burst), then fair-queueing order,
  * skipping tenants held back by their own limits (work-conserving). A worker learns of its calls' grants when it
  * next asks: at the time the last dispatch said something may change, at most {@link #MAX_RECHECK} later, and at
- * once when a thread of the same JVM dispatched. Limits come with every enqueue from the reloaded tenant config;
- * Redis reshapes the buckets, keeping their tokens in proportion.
+ * once when a thread of the same JVM dispatched; so a call granted by another worker reaches the wire late, and
+ * the log of sends ({@code send}, see {@link SendWindow}) is kept in Redis too. Limits come with every enqueue from
+ * the reloaded tenant config; Redis reshapes the buckets, keeping their tokens in proportion.
  *
  * <p><b>Workers that die.</b> Every ticket, waiting or granted, has a lease in Redis that this JVM renews every
  * third of {@link #DEFAULT_LEASE}. A worker that dies stops renewing: within a lease its waiting calls leave the
@@ -139,6 +140,15 @@ public final class RedisAdmission implements AdmissionControl, AutoCloseable {
     } finally {
       line.lock.unlock();
     }
+  }
+
+  @Override
+  public long trySend(String project, ModelConfig.@Nullable ProjectLimits limits, CallCost cost) {
+    Line line = lines.computeIfAbsent(project, p -> new Line(holderKey(p)));
+    List<Object> reply = store.run(SCRIPT, List.of(line.key), List.of("send", idleMillis(),
+        text(limits == null ? null : limits.requestsPerMinute()), text(limits == null ? null : limits.tokensPerMinute()),
+        Long.toString(cost.tokens()), Long.toString(SendWindow.WINDOW_NANOS / 1_000_000)));
+    return TimeUnit.MICROSECONDS.toNanos((Long) reply.get(0));
   }
 
   @Override

@@ -73,6 +73,7 @@ public final class CallRunner {
         .withMaxBackoff(policy.maxBackoff()).backoff();
     AdaptiveThrottler tenantThrottler = AdaptiveThrottler.shared(throttlerScope + "/tenant/" + tenantId);
     AdaptiveThrottler projectThrottler = AdaptiveThrottler.shared(throttlerScope + "/project/" + holder.key());
+    CallCost cost = CallCost.ofAudio(call.getAudio().getDurationMillis());
     Ticket ticket = firstTicket;
     int attempts = 0;
     int invalidAnswers = 0;
@@ -87,6 +88,10 @@ public final class CallRunner {
           }
           if (prepared == null) {
             prepared = engine.prepare(request);
+          }
+          long sendWaitMillis = admission.awaitSend(holder.key(), holder.limits(config), cost) / 1_000_000;
+          if (sendWaitMillis > 0) {
+            deltas.throttled("send_wait_ms", tenantId, sendWaitMillis);
           }
           Transcript transcript = prepared.attempt();
           tenantThrottler.answered(true);
@@ -118,8 +123,7 @@ public final class CallRunner {
         } finally {
           admission.release(holder.key(), ticket);
         }
-        ticket = admission.enqueue(holder.key(), holder.limits(config), tenant,
-            CallCost.ofAudio(call.getAudio().getDurationMillis()));
+        ticket = admission.enqueue(holder.key(), holder.limits(config), tenant, cost);
         long waited = admission.await(holder.key(), ticket);
         recordAdmission(deltas, tenantId, waited);
         admissionNanos += waited;

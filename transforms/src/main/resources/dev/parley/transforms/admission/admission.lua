@@ -1,10 +1,11 @@
 -- Admission for one quota holder (a Google project or API key, with the model), shared by every worker of every
 -- job that spends it. The algorithm of ProjectScheduler, run atomically inside Redis: per-tenant buckets and calls
--- in flight, window-safe project buckets, start-time fair queueing, the under-share reserve. See RedisAdmission.
+-- in flight, window-safe project buckets, start-time fair queueing, the quiet tenants' reserve, and the send
+-- window. See RedisAdmission.
 --
 -- KEYS[1]: the holder's prefix, "<namespace>:adm:{<holder hash>}". Every key below starts with it, so they all
 --   share one hash slot (Redis Cluster) and one script may touch them all.
--- ARGV[1]: the operation (enqueue, dispatch, renew, drop); ARGV[2]: how long idle state is kept, in ms.
+-- ARGV[1]: the operation (enqueue, dispatch, renew, drop, send); ARGV[2]: how long idle state is kept, in ms.
 --
 -- Times are microseconds of the server's clock (TIME): one clock for every worker, whatever theirs say.
 
@@ -20,6 +21,7 @@ local SHARE_WINDOW = 10 * SECOND -- ProjectScheduler.SHARE_WINDOW_NANOS
 local PROJECT = P .. ':project'   -- hash: project buckets, rpm, virtual time, ticket sequence
 local ACTIVE = P .. ':active'     -- set: tenants with calls waiting or granted within the share window
 local LEASES = P .. ':leases'     -- sorted set: every live ticket, by the time its lease runs out
+local SENT = P .. ':sent'         -- sorted set: requests sent within the window, "<n>:<tokens>" by send time
 local function tenant_key(t) return P .. ':tenant:' .. t end   -- hash: tenant buckets, limits, fair-queueing tag
 local function queue_key(t) return P .. ':queue:' .. t end     -- sorted set: waiting tickets by start tag
 local function running_key(t) return P .. ':running:' .. t end -- set: granted tickets not yet released
@@ -154,10 +156,10 @@ local function tenant_wait(s, ticket)
 end
 
 -- Microseconds until the project bucket can give amount, keeping half its capacity in reserve unless the tenant
--- is under its share. A call larger than what may be taken at once waits for that much, then runs into debt.
-local function project_wait(b, amount, under)
+-- is quiet. A call larger than what may be taken at once waits for that much, then runs into debt.
+local function project_wait(b, amount, quiet)
   if not b then return 0 end
-  local reserve = under and 0 or math.floor(b.cap / 2)
+  local reserve = quiet and 0 or math.floor(b.cap / 2)
   return wait(b, math.max(1, math.min(amount, b.cap - reserve) + reserve))
 end
 
@@ -179,7 +181,8 @@ local function active_tenants(rpm)
       redis.call('SREM', ACTIVE, t)
     else
       local h = hash(tenant_key(t))
-      local s = {id = t, recent = recent, weight = opt(h.weight) or 1, since = opt(h.active_since) or now,
+      local s = {id = t, recent = recent, waiting = waiting, weight = opt(h.weight) or 1,
+        since = opt(h.active_since) or now,
         in_flight_cap = opt(h.in_flight_cap), requests = bucket(h, 'requests'), audio = bucket(h, 'audio')}
       next_head(s)
       tenants[#tenants + 1] = s
@@ -224,7 +227,9 @@ local function dispatch()
       local tw = tenant_wait(s, ticket)
       local pw = 0
       if tw == 0 then
-        pw = math.max(project_wait(requests, 1, s.under), project_wait(tokens, tonumber(ticket.tokens), s.under))
+        -- Quiet: under its share, with no more calls waiting than its burst. Backlogged tenants leave the reserve.
+        local quiet = s.under and s.requests ~= nil and s.waiting <= s.requests.cap
+        pw = math.max(project_wait(requests, 1, quiet), project_wait(tokens, tonumber(ticket.tokens), quiet))
       end
       if tw ~= 0 then
         s.blocked = true -- a tenant blocked by its own limits does not hold up the others
@@ -239,6 +244,7 @@ local function dispatch()
         if s.requests then s.requests.tokens = s.requests.tokens - 1 end
         if s.audio then s.audio.tokens = s.audio.tokens - tonumber(ticket.audio) end
         redis.call('ZREM', queue_key(s.id), id)
+        s.waiting = s.waiting - 1
         redis.call('SADD', running_key(s.id), id)
         redis.call('ZADD', grants_key(s.id), str(now), id)
         redis.call('HSET', ticket_key(id), 'granted', '1')
@@ -284,7 +290,43 @@ local function renew()
   return reply
 end
 
+-- The last gate before the wire (SendWindow): ARGV[3]: requests per minute, ARGV[4]: tokens per minute (''
+-- for none), ARGV[5]: this request's tokens, ARGV[6]: the window in ms (a minute and the arrival margin).
+-- Returns {0} when the request is counted as sent now, else {microseconds after which to ask again}.
+local function send()
+  local window = tonumber(ARGV[6]) * 1000
+  local rpm, tpm, cost = opt(ARGV[3]), opt(ARGV[4]), tonumber(ARGV[5])
+  local total = opt(redis.call('HGET', PROJECT, 'sent_tokens')) or 0
+  local expired = redis.call('ZRANGEBYSCORE', SENT, '-inf', str(now - window))
+  for _, member in ipairs(expired) do total = total - tonumber(string.match(member, ':(%d+)$')) end
+  redis.call('ZREMRANGEBYSCORE', SENT, '-inf', str(now - window))
+  local count = redis.call('ZCARD', SENT)
+  local leaves = 0 -- when enough of the oldest requests have left the window
+  if rpm and count >= rpm then
+    leaves = tonumber(redis.call('ZRANGE', SENT, count - rpm, count - rpm, 'WITHSCORES')[2]) + window
+  end
+  if tpm and count > 0 and total + cost > tpm then
+    local excess = total + cost - tpm
+    local sent = redis.call('ZRANGE', SENT, 0, -1, 'WITHSCORES')
+    for i = 1, #sent, 2 do
+      excess = excess - tonumber(string.match(sent[i], ':(%d+)$'))
+      leaves = math.max(leaves, tonumber(sent[i + 1]) + window)
+      if excess <= 0 then break end
+    end
+  end
+  if leaves == 0 then
+    local n = redis.call('HINCRBY', PROJECT, 'sent_sequence', 1)
+    redis.call('ZADD', SENT, str(now), n .. ':' .. cost)
+    total = total + cost
+  end
+  redis.call('HSET', PROJECT, 'sent_tokens', str(total))
+  touch(PROJECT, SENT)
+  if leaves == 0 then return {0} end
+  return {math.max(1, math.ceil(leaves - now))}
+end
+
 if op == 'enqueue' then return enqueue() end
+if op == 'send' then return send() end
 if op == 'dispatch' then return dispatch() end
 if op == 'renew' then return renew() end
 if op == 'drop' then

@@ -139,6 +139,40 @@ public class ProjectSchedulerTest {
         greaterThanOrEqualTo(0.95 * 600));
   }
 
+  /**
+   * The quota bench's mix: backlogged tenants of weights 1 to 3, whose grants hover around their weighted share, so
+   * that each is now and then under it. Those catch up from the bucket's refill; the reserve stays for the
+   * tenants whose few calls fit in their burst.
+   */
+  @Test
+  public void quietTenantsAreAdmittedAtOnceWhileBackloggedOnesHoverAroundTheirShares() {
+    ProjectScheduler scheduler = new ProjectScheduler(project(120), now::get);
+    List<TenantConfig> tenants = List.of(tenant("noisy", 60, 5, 1, null, null), tenant("busy-1", 60, 5, 1, null, null),
+        tenant("busy-2", 60, 5, 2, null, null), tenant("busy-3", 60, 5, 3, null, null),
+        tenant("quiet-1", 60, 5, 1, null, null), tenant("quiet-2", 60, 5, 2, null, null));
+    Map<String, Long> maxWait = new HashMap<>();
+    Map<String, Integer> granted = saturate(scheduler, tenants, 180, Map.of("quiet-1", 10_000, "quiet-2", 10_000),
+        maxWait);
+    assertThat(granted.get("quiet-1"), greaterThanOrEqualTo(18));
+    assertEquals("quiet-1 never waits", 0L, (long) maxWait.get("quiet-1"));
+    assertEquals("quiet-2 never waits", 0L, (long) maxWait.get("quiet-2"));
+    int total = granted.values().stream().mapToInt(Integer::intValue).sum();
+    assertThat("the project limit is used", (double) total, greaterThanOrEqualTo(0.95 * 360));
+  }
+
+  @Test
+  public void aBackloggedTenantUnderItsShareLeavesTheReserveToQuietOnes() {
+    ProjectScheduler scheduler = new ProjectScheduler(project(60), now::get); // burst 2: one token in reserve
+    TenantConfig backlogged = tenant("backlogged", 10_000, 5, 1, null, null);
+    for (int i = 0; i < 10; i++) {
+      scheduler.enqueue(backlogged, CallCost.ofAudio(1000));
+    }
+    assertEquals("a newcomer is under its share, but with more calls waiting than its burst it is not quiet", 1,
+        scheduler.dispatch().granted().size());
+    Ticket quiet = scheduler.enqueue(tenant("quiet", 10_000, 5, 1, null, null), CallCost.ofAudio(1000));
+    assertEquals(List.of(quiet), scheduler.dispatch().granted());
+  }
+
   @Test
   public void aTenantsOwnLimitsDoNotHoldUpOthers() {
     ProjectScheduler scheduler = new ProjectScheduler(project(600), now::get);

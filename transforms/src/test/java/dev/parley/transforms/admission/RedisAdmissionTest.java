@@ -197,6 +197,22 @@ public class RedisAdmissionTest {
   }
 
   @Test
+  public void aBackloggedTenantUnderItsShareLeavesTheReserveToQuietOnes() {
+    RedisAdmission admission = worker().admission();
+    ModelConfig.ProjectLimits limits = project(60); // burst 2: one token in reserve; the next comes in a second
+    TenantConfig backlogged = tenant("backlogged", 10_000, 5, 1, null, null);
+    List<Ticket> line = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      line.add(admission.enqueue(PROJECT, limits, backlogged, CallCost.ofAudio(1000)));
+    }
+    long granted = line.stream().filter(t -> admission.poll(PROJECT, t) == 0).count();
+    assertEquals("a newcomer is under its share, but with more calls waiting than its burst it is not quiet", 1,
+        granted);
+    Ticket quiet = admission.enqueue(PROJECT, limits, tenant("quiet", 10_000, 5, 1, null, null), CallCost.ofAudio(1000));
+    assertEquals(0, admission.poll(PROJECT, quiet));
+  }
+
+  @Test
   public void callsInFlightAreCappedAcrossWorkers() throws Exception {
     Worker first = worker();
     Worker second = worker();
