@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call from admission to outcome: the attempt loop of the Transcribe stage. Every attempt is admitted
- * (a retry spends quota like any request), is one engine request, and on a retryable failure waits as the
- * service asked (RetryInfo) or backs off with jitter. Client-side adaptive throttling, per tenant and per
- * quota holder, keeps a struggling service from being hammered. Never throws: every failure becomes a dead
- * letter. Runs on a {@link CallExecutor} thread, so metrics are gathered as deltas for the bundle thread.
+ * (a retry spends quota like any request), passes the send gate right before it goes out, is one engine
+ * request, and on a retryable failure waits as the service asked (RetryInfo) or backs off with jitter.
+ * Client-side adaptive throttling, per tenant and per quota holder, keeps a struggling service from being
+ * hammered. Never throws: every failure becomes a dead letter. Runs on a {@link CallExecutor} thread, so
+ * metrics are gathered as deltas for the bundle thread.
  */
 public final class CallRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
