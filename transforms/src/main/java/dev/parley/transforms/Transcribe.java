@@ -281,11 +281,8 @@ public abstract class Transcribe
         }
       } catch (InterruptedException | RuntimeException e) {
         // The bundle fails and is retried with tickets of its own: these must neither stay in line nor hold slots.
-        for (Admitting left : admitting.subList(started, admitting.size())) {
-          String project = QuotaHolder.of(left.tenant()).key();
-          admission.cancel(project, left.ticket());
-          admission.release(project, left.ticket());
-        }
+        admitting.subList(started, admitting.size())
+            .forEach(left -> admission.release(QuotaHolder.of(left.tenant()).key(), left.ticket()));
         throw e;
       }
       for (CompletableFuture<CallOutcome> future : outcomes) {

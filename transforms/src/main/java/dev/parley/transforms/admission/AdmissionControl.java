@@ -3,6 +3,7 @@ package dev.parley.transforms.admission;
 import dev.parley.tenant.ModelConfig;
 import dev.parley.tenant.TenantConfig;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.util.Sleeper;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -23,7 +24,10 @@ public interface AdmissionControl {
   /** 0 when the call is admitted now (or was already), else the nanos after which to ask again. */
   long poll(String project, Ticket ticket);
 
-  /** The call is done (or abandoned after admission): frees its slot among the tenant's calls in flight. */
+  /**
+   * The call is done, or abandoned: frees its slot among the tenant's calls in flight, or takes it out of line if
+   * it was never admitted.
+   */
   void release(String project, Ticket ticket);
 
   /** Takes a call that was never admitted out of line. */
@@ -49,7 +53,7 @@ public interface AdmissionControl {
     long started = System.nanoTime();
     long wait;
     while ((wait = trySend(project, limits, cost)) > 0) {
-      TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
+      Sleeper.DEFAULT.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(wait), 1_000)));
     }
     return System.nanoTime() - started;
   }

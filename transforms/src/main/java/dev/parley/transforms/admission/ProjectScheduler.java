@@ -121,9 +121,14 @@ public final class ProjectScheduler {
     waiting.remove(ticket);
   }
 
-  /** The call is over: frees its place among the tenant's calls in flight. */
+  /**
+   * The call is over, or abandoned: frees its place among the tenant's calls in flight, or takes it out of line
+   * if it was never admitted.
+   */
   public void release(Ticket ticket) {
-    if (ticket.isGranted() && !ticket.released) {
+    if (!ticket.isGranted()) {
+      waiting.remove(ticket);
+    } else if (!ticket.released) {
       ticket.released = true;
       TenantState state = tenants.get(ticket.tenantId);
       if (state != null) {

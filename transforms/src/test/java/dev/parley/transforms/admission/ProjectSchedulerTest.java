@@ -174,6 +174,20 @@ public class ProjectSchedulerTest {
   }
 
   @Test
+  public void aReleasedCallThatWasNeverAdmittedLeavesTheLine() {
+    ProjectScheduler scheduler = new ProjectScheduler(null, now::get); // only one call in flight holds it back
+    TenantConfig acme = tenant("acme", 10_000, 5, 1, null, 1);
+    Ticket first = scheduler.enqueue(acme, CallCost.ofAudio(1000));
+    Ticket abandoned = scheduler.enqueue(acme, CallCost.ofAudio(1000));
+    assertEquals(List.of(first), scheduler.dispatch().granted());
+    scheduler.release(abandoned);
+    assertEquals(0, scheduler.waitingCount());
+    scheduler.release(first);
+    Ticket next = scheduler.enqueue(acme, CallCost.ofAudio(1000));
+    assertEquals("the slot in flight is free again", List.of(next), scheduler.dispatch().granted());
+  }
+
+  @Test
   public void aTenantsOwnLimitsDoNotHoldUpOthers() {
     ProjectScheduler scheduler = new ProjectScheduler(project(600), now::get);
     TenantConfig slow = tenant("slow", 60, 1, 10, null, null);
